@@ -1,0 +1,158 @@
+"""Check that the built book reproduces the copy-text word for word.
+
+The authorial text of a page is the text of its ``<article>`` with every element the edition marks as editorial
+left out (see :mod:`coup1917.sphinx.editorial`), plus two pieces of Sphinx's own chrome: the ``#`` link of a
+heading or caption, and the number of a table ("Table 4.1"). Pages are read in the order of ``_toc.yml``.
+
+Normalisation, and the only one: runs of whitespace (spaces, line breaks, the copy-text's indentation, no-break
+spaces) count as one word boundary, since HTML layout and the copy-text's indentation are not part of the words.
+Nothing else is normalised: the book keeps the copy-text's straight quotes (Sphinx's smartquotes is off) and its
+hyphens, so a changed quote or dash is a changed word.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+#: Elements of a page that are not the author's words.
+NOT_AUTHORIAL = ".editorial, .headerlink, .caption-number, script, style, template"
+
+#: Elements that end a run of text: the words on either side of them are separate words.
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+_SHOWN = 8  # words quoted in a message before it shortens
+_ANCHOR = 3  # words in a row that the texts must share to count as the same place
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    where: str  # a place a person can find: "copy-text line 11, word 5" or "chapters/03-the-coup.html, block 2"
+
+
+def copy_text_words(path: Path) -> list[Word]:
+    words = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        words += [Word(w, f"copy-text line {number}, word {i}") for i, w in enumerate(line.split(), start=1)]
+    return words
+
+
+def toc_pages(book_dir: Path) -> list[str]:
+    """The book's pages in reading order, as paths of their HTML files relative to the built site."""
+    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entry):
+        if isinstance(entry, dict):
+            if "file" in entry:
+                files.append(entry["file"])
+            for value in entry.values():
+                walk(value)
+        elif isinstance(entry, list):
+            for item in entry:
+                walk(item)
+
+    walk({key: value for key, value in toc.items() if key != "root"})
+    return [str(Path(f).with_suffix(".html")) for f in files]
+
+
+def read_book(book_dir: Path, html_dir: Path) -> dict[str, str]:
+    """Page name -> HTML of every page of the built book, in reading order."""
+    return {page: (html_dir / page).read_text(encoding="utf-8") for page in toc_pages(book_dir)}
+
+
+def page_words(page: str, html: str) -> list[Word]:
+    article = BeautifulSoup(html, "html.parser").find("article")
+    if article is None:
+        raise ValueError(f"{page}: no <article> element; is this a page of the built book?")
+    for element in article.select(NOT_AUTHORIAL):
+        element.decompose()
+    words = []
+    for block_number, block in enumerate(_text_runs(article), start=1):
+        words += [Word(w, f"{page}, block {block_number}, word {i}") for i, w in enumerate(block.split(), 1)]
+    return words
+
+
+def _text_runs(element: Tag) -> list[str]:
+    """The element's text, split where a block-level element begins or ends; inline elements join their words."""
+    runs = [""]
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                runs[-1] += str(child)
+            elif isinstance(child, Tag):
+                block = child.name in _BLOCK_TAGS
+                if block:
+                    runs.append("")
+                walk(child)
+                if block:
+                    runs.append("")
+
+    walk(element)
+    return [run for run in runs if run.split()]
+
+
+def book_words(pages: dict[str, str]) -> list[Word]:
+    return [word for page, html in pages.items() for word in page_words(page, html)]
+
+
+def differences(expected: list[Word], actual: list[Word]) -> list[str]:
+    """Every way ``actual`` (the book) departs from ``expected`` (the copy-text), one message each.
+
+    A run of text found in both, but at different places, is reported once, as moved.
+    """
+    changes = _changes([w.text for w in expected], [w.text for w in actual])
+    removed = {_texts(expected[i1:i2]) for i1, i2, _, _ in changes if i2 > i1}
+    added = {_texts(actual[j1:j2]) for _, _, j1, j2 in changes if j2 > j1}
+    messages = []
+    for i1, i2, j1, j2 in changes:
+        old, new = expected[i1:i2], actual[j1:j2]
+        old_moved, new_moved = _texts(old) in added, _texts(new) in removed
+        if old_moved:
+            j = next(j for _, _, j, k in changes if _texts(actual[j:k]) == _texts(old))
+            messages.append(f"moved: {_quote(old)} ({old[0].where}) stands out of order at {actual[j].where}")
+        if old and new and not (old_moved or new_moved):
+            messages.append(f"changed at {new[0].where}: {_quote(new)} where {old[0].where} has {_quote(old)}")
+        elif old and not old_moved:
+            messages.append(f"missing from the book: {_quote(old)} ({old[0].where}), expected at {_at(actual, j1)}")
+        elif new and not new_moved:
+            messages.append(f"added at {new[0].where}: {_quote(new)}, not in the copy-text (before {_at(expected, i1)})")
+    return messages
+
+
+def _changes(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
+    """The spans (old start, old end, new start, new end) where the two word lists differ.
+
+    A difflib match shorter than ``_ANCHOR`` words is not trusted as a fixed point: otherwise a moved or rewritten
+    paragraph is aligned on the "the" and "of" it shares with its neighbour and reported as dozens of changes.
+    """
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    anchors = [m for m in matcher.get_matching_blocks() if m.size >= _ANCHOR or m.size == 0]
+    changes, i, j = [], 0, 0
+    for a, b, size in anchors:
+        if a > i or b > j:
+            changes.append((i, a, j, b))
+        i, j = a + size, b + size
+    return changes
+
+
+def _texts(words: list[Word]) -> tuple[str, ...]:
+    return tuple(w.text for w in words)
+
+
+def _quote(words: list[Word]) -> str:
+    shown = " ".join(w.text for w in words[:_SHOWN])
+    return f"'{shown}'" if len(words) <= _SHOWN else f"'{shown} …' ({len(words)} words)"
+
+
+def _at(words: list[Word], index: int) -> str:
+    return words[index].where if index < len(words) else "the end"
