@@ -1,0 +1,73 @@
+"""Load the edition's tables through ``data/datapackage.json``, validated by frictionless.
+
+Every chapter cell that needs a figure calls :func:`load_table`; nothing else reads the CSV files. A file that
+breaks its schema (a missing, extra or renamed column, a non-numeric or negative count, a duplicate key, a
+percentage outside 0-100, no data rows) raises :class:`DataError` naming the file, the row and the field, so a
+notebook run and the book build (``raise_on_error: true``) both stop on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from frictionless import Checklist, Package, Resource, checks
+
+from coup1917 import DATA_DIR
+
+DESCRIPTOR = DATA_DIR / "datapackage.json"
+
+# pandas dtypes for the Table Schema types the descriptor uses; nullable, since some cells may be empty.
+_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64"}
+
+
+class DataError(ValueError):
+    """A data file does not match its schema in data/datapackage.json."""
+
+
+def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
+    """The table ``name`` of the data package as a DataFrame, after validating it against its schema.
+
+    ``path`` reads another file against the same schema (the tests use it for broken fixtures).
+    """
+    resource = _resource(name, path)
+    report = resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
+    if not report.valid:
+        raise DataError(_describe(resource, report))
+    dtypes = {field.name: _DTYPES[field.type] for field in resource.schema.fields}
+    return pd.read_csv(Path(resource.basepath) / resource.path, dtype=dtypes, encoding=resource.encoding)
+
+
+def table_path(name: str) -> Path:
+    """Where the table ``name`` lives, for download links."""
+    resource = _package().get_resource(name)
+    return DATA_DIR / resource.path
+
+
+def _package() -> Package:
+    return Package(str(DESCRIPTOR))
+
+
+def _resource(name: str, path: Path | None) -> Resource:
+    package = _package()
+    if not package.has_resource(name):
+        raise DataError(f"{DESCRIPTOR}: no table named {name!r}; it has {package.resource_names}")
+    resource = package.get_resource(name)
+    if path is not None:
+        path = Path(path).resolve()
+        resource = Resource(name=name, path=path.name, basepath=str(path.parent), schema=resource.schema,
+                            format="csv", encoding=resource.encoding)
+    return resource
+
+
+def _describe(resource: Resource, report) -> str:
+    where = Path(resource.basepath) / resource.path
+    lines = [f"{where} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
+    for error in report.flatten(["type", "rowNumber", "fieldName", "message"]):
+        kind, row, field, message = error
+        place = ", ".join(part for part in (
+            f"row {row - 1} (line {row})" if row else "header" if kind.endswith("label") else "",
+            f"field {field!r}" if field else "",
+        ) if part)
+        lines.append(f"  {place or 'file'}: {kind}: {message}")
+    return "\n".join(lines)
