@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV      ?= .venv
 PYTHON    := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+NODE_MODULES := node_modules/.package-lock.json
 BUILD_DIR := _build
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
@@ -20,6 +21,13 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+# The browser assets the book serves itself (plotly.js), exactly as package-lock.json pins them.
+$(NODE_MODULES): package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## lock: re-resolve requirements.txt (the direct pins) into requirements.lock (every package, with hashes)
 lock: $(INSTALLED)
 	$(PYTHON) -m pip install --quiet pip-tools==7.6.2
@@ -27,7 +35,7 @@ lock: $(INSTALLED)
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
 
 ## book: build the HTML book into _build/html (warnings are errors)
-book: $(INSTALLED)
+book: $(INSTALLED) $(NODE_MODULES)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 ## system-deps: Debian packages the tests need (Chromium for the browser tests), installed only when missing

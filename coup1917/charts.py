@@ -1,0 +1,102 @@
+"""The house style of the edition's charts: one palette, patterns, fonts, layout and the source line.
+
+The palette is Okabe and Ito's, chosen to stay distinguishable under the common forms of colour blindness. Colour
+never carries meaning alone: every bloc also has its own fill pattern, and the charts label their bars directly.
+Backgrounds are transparent and grid lines half-transparent grey, so a chart sits on the page in the theme's light
+and dark modes alike; ``charts.css`` (added to chart pages by :mod:`coup1917.sphinx.plotly_output`) lightens the
+text in dark mode.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+#: Okabe & Ito (2008), "Color Universal Design": the one palette of the edition.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "grey": "#999999",
+}
+
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+GRID = "rgba(128, 128, 128, 0.35)"
+TEXT = "#333333"  # charts.css turns it light in the theme's dark mode
+
+
+#: The editorial blocs of data/election-1917.csv, in the printed table's order: colour and fill pattern.
+BLOC_COLOURS = {
+    "Bolsheviks and Left SRs": OKABE_ITO["vermillion"],
+    "Other Russian socialists": OKABE_ITO["sky blue"],
+    "Russian liberals": OKABE_ITO["blue"],
+    "National-minority parties": OKABE_ITO["bluish green"],
+    "Unaccounted": OKABE_ITO["grey"],
+}
+BLOC_PATTERNS = {
+    "Bolsheviks and Left SRs": "/",
+    "Other Russian socialists": "",
+    "Russian liberals": ".",
+    "National-minority parties": "x",
+    "Unaccounted": "-",
+}
+
+#: Series that are not blocs: the sides of a comparison, and the members of a body.
+SERIES_COLOURS = {
+    "agrees": OKABE_ITO["sky blue"],
+    "differs": OKABE_ITO["vermillion"],
+    "share of the vote": OKABE_ITO["sky blue"],
+    "share of the body": OKABE_ITO["vermillion"],
+    "Bolsheviks": OKABE_ITO["vermillion"],
+    "Left SRs": OKABE_ITO["orange"],
+    "Others": OKABE_ITO["grey"],
+}
+SERIES_PATTERNS = {
+    "agrees": "",
+    "differs": "/",
+    "share of the vote": "",
+    "share of the body": "/",
+    "Bolsheviks": "/",
+    "Left SRs": "\\",
+    "Others": "",
+}
+
+#: How a pattern is drawn over its colour: light strokes that show on every colour of the palette.
+PATTERN_STYLE = {"fgcolor": "rgba(255, 255, 255, 0.85)", "size": 7, "solidity": 0.3}
+
+
+def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figure:
+    """Apply the edition's layout to ``figure`` and write ``source`` under it; return the figure.
+
+    Value axes start at zero (a bar's length must be its value).
+    """
+    top, bottom = 30, 80
+    figure.update_layout(
+        height=height,
+        margin={"t": top, "b": bottom, "l": 10, "r": 20, "autoexpand": True},
+        font={"family": FONT, "size": 13, "color": TEXT},
+        paper_bgcolor="rgba(0, 0, 0, 0)",
+        plot_bgcolor="rgba(0, 0, 0, 0)",
+        hoverlabel={"font": {"family": FONT}, "bgcolor": "white", "font_color": "black"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        separators=".,",
+    )
+    figure.update_traces(marker_pattern=PATTERN_STYLE, marker_line={"color": TEXT, "width": 0.5},
+                         selector={"type": "bar"})
+    figure.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, automargin=True)
+    figure.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, automargin=True)
+    value_axis = figure.update_xaxes if _horizontal(figure) else figure.update_yaxes
+    value_axis(rangemode="tozero")
+    plot_height = height - top - bottom
+    figure.add_annotation(
+        text=f"Source: {source}", showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
+        y=-(bottom - 8) / plot_height, yanchor="bottom", font={"size": 11}, align="left",
+    )
+    return figure
+
+
+def _horizontal(figure: go.Figure) -> bool:
+    return any(getattr(trace, "orientation", None) == "h" for trace in figure.data)

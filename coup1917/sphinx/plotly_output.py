@@ -1,0 +1,124 @@
+"""Plotly charts in the HTML book, interactive and offline.
+
+Under a kernel, plotly displays a figure as ``application/vnd.plotly.v1+json``, which myst-nb does not know.
+:class:`PlotlyMimeRenderer` (registered for myst-nb in ``pyproject.toml``, entry point group
+``myst_nb.mime_renderers``) turns that JSON into a ``<div>`` with ``plotly.io.to_html`` and no plotly.js inside;
+Jupyter shows the same output with its own renderer, so a chapter needs no setup cell. The Sphinx extension in
+this module copies ONE plotly.js file, the official partial bundle pinned in ``package.json`` (installed by
+``npm ci``), into ``_static`` and adds its ``<script>`` only to the pages that hold a chart: one URL for every
+page, so the browser caches it, and no CDN.
+
+The build stops if a chart uses a trace type the bundle does not register, or if the bundle's plotly.js version is
+not the one the installed plotly Python package writes figures for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.io
+import plotly.offline
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from coup1917 import ROOT
+
+PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
+CHART_MARKER = 'class="plotly-graph-div"'
+CHART_CSS = Path(__file__).parent / "static" / "charts.css"
+# The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+
+@lru_cache
+def plotly_bundle() -> Path:
+    """The minified plotly.js file of the one plotly.js package that ``package.json`` depends on."""
+    dependencies = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    (package,) = [name for name in dependencies if name.startswith("plotly.js")]
+    package_dir = ROOT / "node_modules" / package
+    if not package_dir.is_dir():
+        raise ExtensionError(f"{package_dir} is missing: run `npm ci` (make book does) to install {package}")
+    return package_dir / json.loads((package_dir / "package.json").read_text(encoding="utf-8"))["main"]
+
+
+@lru_cache
+def bundle_version() -> str:
+    match = re.search(r"plotly\.js \(.*?\) v(\d+\.\d+\.\d+)", plotly_bundle().read_text(encoding="utf-8")[:500])
+    if match is None:
+        raise ExtensionError(f"{plotly_bundle()}: no plotly.js version in its header")
+    return match.group(1)
+
+
+@lru_cache
+def bundle_trace_types() -> frozenset[str]:
+    """The trace types the bundle registers (its modules declare ``moduleType:"trace",name:"bar"``)."""
+    source = plotly_bundle().read_text(encoding="utf-8")
+    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', source))
+
+
+def check_bundle_covers(figure: dict, where: str) -> None:
+    used = {trace.get("type", "scatter") for trace in figure.get("data", [])}
+    missing = used - bundle_trace_types()
+    if missing:
+        raise ExtensionError(
+            f"{where}: the chart uses trace type(s) {sorted(missing)}, which {plotly_bundle().name} does not "
+            f"include (it has {sorted(bundle_trace_types())}); use a larger official bundle in package.json"
+        )
+
+
+def chart_html(figure: dict) -> str:
+    """The chart as a ``<div>`` and the call that draws it, without plotly.js; the id is stable across builds."""
+    div_id = "chart-" + hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:12]
+    return plotly.io.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False,
+                             config=PLOTLY_CONFIG, div_id=div_id, validate=False)
+
+
+class PlotlyMimeRenderer:
+    """myst-nb renderer plugin for Plotly's own output type; HTML builders prefer it to any other output."""
+
+    mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 1) for builder in ("html", "dirhtml", "singlehtml")]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
+        if data.mime_type != PLOTLY_MIME_TYPE:
+            return None
+        figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
+        check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
+        return [nodes.raw("", chart_html(figure), format="html", classes=["output", "plotly-chart"])]
+
+
+def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(plotly_bundle(), static / plotly_bundle().name)
+
+
+def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if CHART_MARKER in context.get("body", ""):
+        # Blocking, in <head>: each chart's inline script calls Plotly.newPlot as the page is parsed.
+        app.add_js_file(plotly_bundle().name, priority=300)
+        app.add_css_file(CHART_CSS.name)
+
+
+def _check_versions(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    written_for = plotly.offline.get_plotlyjs_version()
+    if bundle_version() != written_for:
+        raise ExtensionError(f"{plotly_bundle()} is plotly.js {bundle_version()}, but plotly "
+                             f"{plotly.__version__} writes figures for plotly.js {written_for}: pin "
+                             f"{written_for} in package.json")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _check_versions)
+    app.connect("html-page-context", _add_chart_assets)
+    app.connect("build-finished", _copy_bundle)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
