@@ -9,7 +9,11 @@ text in dark mode.
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
+import plotly.io
+from myst_nb import glue
 
 #: Okabe & Ito (2008), "Color Universal Design": the one palette of the edition.
 OKABE_ITO = {
@@ -24,6 +28,7 @@ OKABE_ITO = {
 }
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+SOURCE_LINE_CHARACTERS = 70
 GRID = "rgba(128, 128, 128, 0.35)"
 TEXT = "#333333"  # charts.css turns it light in the theme's dark mode
 
@@ -73,10 +78,12 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
 
     Value axes start at zero (a bar's length must be its value).
     """
-    top, bottom = 30, 80
+    # Plotly does not wrap annotations: break the source line so it fits a chart of the text column's width.
+    source_lines = textwrap.wrap(f"Source: {source}", SOURCE_LINE_CHARACTERS)
+    top, bottom = 30, 66 + 14 * len(source_lines)
     figure.update_layout(
         height=height,
-        margin={"t": top, "b": bottom, "l": 10, "r": 20, "autoexpand": True},
+        margin={"t": top, "b": bottom, "l": 10, "r": 70, "autoexpand": True},  # r: room for outside labels
         font={"family": FONT, "size": 13, "color": TEXT},
         paper_bgcolor="rgba(0, 0, 0, 0)",
         plot_bgcolor="rgba(0, 0, 0, 0)",
@@ -92,7 +99,7 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     value_axis(rangemode="tozero")
     plot_height = height - top - bottom
     figure.add_annotation(
-        text=f"Source: {source}", showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
+        text="<br>".join(source_lines), showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
         y=-(bottom - 8) / plot_height, yanchor="bottom", font={"size": 11}, align="left",
     )
     return figure
@@ -100,3 +107,23 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
 
 def _horizontal(figure: go.Figure) -> bool:
     return any(getattr(trace, "orientation", None) == "h" for trace in figure.data)
+
+
+class _PlotlyOutput:
+    """A chart as Plotly's own output type and nothing else.
+
+    ``glue`` stores what an object displays; a plotly figure displays itself through ``_ipython_display_``,
+    which would put the chart in the cell instead of in the glued value.
+    """
+
+    def __init__(self, figure: go.Figure):
+        self._bundle = plotly.io.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return self._bundle
+
+
+def glue_chart(name: str, figure: go.Figure) -> None:
+    """Show the chart (Jupyter draws it with Plotly's own renderer) and glue it under ``name`` for the book's
+    numbered figure; the book's cell carries the tag ``remove-output`` so the chart appears once, in the figure."""
+    glue(name, _PlotlyOutput(figure), display=True)
