@@ -1,6 +1,7 @@
 """Every page of the built book in Chromium: charts render, hover shows the data, nothing leaves 127.0.0.1, no
 console error; a full-page screenshot of each chart page goes to tests/artefacts/."""
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -47,6 +48,16 @@ def visit(browser, url: str, screenshot=None, color_scheme="light") -> Visit:
     return seen
 
 
+PAGE_WEIGHTS = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def page_weights_artefact(artefacts):
+    """Bytes and requests of every page, first visit with an empty cache, written to tests/artefacts/."""
+    yield
+    (artefacts / "page-weights.json").write_text(json.dumps(PAGE_WEIGHTS, indent=2), encoding="utf-8")
+
+
 def off_host(requests: list[str]) -> list[str]:
     return [url for url in requests if urlparse(url).hostname != "127.0.0.1" and not url.startswith("data:")]
 
@@ -56,6 +67,7 @@ def test_page_loads_cleanly_and_offline(browser, book_url, artefacts, page):
     charts_expected = CHART_PAGES.get(page, 0)
     shot = artefacts / (page.replace("/", "_").removesuffix(".html") + ".png") if charts_expected else None
     seen = visit(browser, f"{book_url}/{page}", screenshot=shot)
+    PAGE_WEIGHTS[page] = {"bytes": seen.bytes_received, "requests": len(seen.requests), "charts": seen.charts}
     assert not off_host(seen.requests), f"{page} requested off-host: {off_host(seen.requests)}"
     assert not seen.console_errors, f"{page} console errors: {seen.console_errors}"
     assert seen.charts == charts_expected, f"{page}: {seen.charts} rendered charts, expected {charts_expected}"
@@ -92,3 +104,21 @@ def test_hovering_the_bolshevik_bar_shows_its_votes(browser, book_url):
     context.close()
     assert "Bolsheviks" in text and f"{bolsheviks.votes_thousands:,} thousand votes" in text, text
     assert f"{bolsheviks.percent_printed:.1f}% as printed" in text, text
+
+
+def test_plotly_js_is_fetched_once_and_reused_by_the_next_chart_page(browser, book_url):
+    """Every chart page names the same plotly.js URL, so the second chart page takes it from the browser's cache
+    (or a 304 revalidation), not over the wire again."""
+    context = browser.new_context()
+    page = context.new_page()
+    transferred = []
+    for chapter in ("03-the-coup", "04-the-constituent-assembly-election"):
+        page.goto(f"{book_url}/chapters/{chapter}.html", wait_until="networkidle")
+        transferred.append(page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('plotly-basic.min.js'))"
+            ".map(e => e.transferSize)"))
+    context.close()
+    first, second = transferred
+    assert len(first) == len(second) == 1
+    assert first[0] > 1_000_000, first  # the whole bundle, once
+    assert second[0] < 10_000, second   # headers at most
