@@ -59,7 +59,8 @@ def _marks(env: BuildEnvironment) -> list[dict]:
 
 
 def _note_text(mark: sic_mark) -> str:
-    return f"As printed: \u201c{mark['printed']}\u201d. Read \u201c{mark['reading']}\u201d: {mark['reason']}"
+    reason = mark["reason"] if mark["reason"].endswith((".", "!", "?")) else mark["reason"] + "."
+    return f"As printed: \u201c{mark['printed']}\u201d. Read \u201c{mark['reading']}\u201d: {reason}"
 
 
 # --- In place -------------------------------------------------------------------------------------------------
