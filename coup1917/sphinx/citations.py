@@ -6,7 +6,7 @@ sphinxcontrib-bibtex's own ``cite:p`` role, so the entry is listed in the biblio
 the build with the file and line, as for any other citation; once references are resolved, the formatted citation
 ("Pipes 1990") is swapped for the printed words.
 
-The bibliography page lists the works with author-year labels ("Pipes 1990"), sorted by author, year and title,
+The bibliography page lists the works with author-year labels ("Pipes 1990"), in the alphabetical order of the labels,
 through a pybtex formatting style registered here under the name ``edition_author_year``.
 """
 
@@ -84,8 +84,12 @@ def _plain(text: str) -> str:
 
 
 class AuthorYearStyle(UnsrtStyle):
+    """Unsrt's entries, labelled by author and year and listed in the alphabetical order of their labels."""
+
     default_label_style = "edition_author_year"
-    default_sorting_style = "author_year_title"
+
+    def sort(self, entries):
+        return sorted(entries, key=lambda entry: AuthorYearLabelStyle._label(entry).casefold())
 
 
 def setup(app: Sphinx) -> dict:
