@@ -17,7 +17,7 @@ from coup1917 import DATA_DIR
 
 DESCRIPTOR = DATA_DIR / "datapackage.json"
 
-# pandas dtypes for the Table Schema types the descriptor uses; nullable, since some cells may be empty.
+# pandas dtypes for the Table Schema types the descriptor uses (dates are parsed); nullable, as cells may be empty.
 _DTYPES = {"string": "string", "integer": "Int64", "number": "Float64"}
 
 
@@ -34,8 +34,11 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     report = resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
     if not report.valid:
         raise DataError(_describe(resource, report))
-    dtypes = {field.name: _DTYPES[field.type] for field in resource.schema.fields}
-    return pd.read_csv(Path(resource.basepath) / resource.path, dtype=dtypes, encoding=resource.encoding)
+    fields = resource.schema.fields
+    dates = [field.name for field in fields if field.type == "date"]
+    dtypes = {field.name: _DTYPES[field.type] for field in fields if field.type != "date"}
+    return pd.read_csv(Path(resource.basepath) / resource.path, dtype=dtypes, parse_dates=dates,
+                       encoding=resource.encoding)
 
 
 def table_path(name: str) -> Path:

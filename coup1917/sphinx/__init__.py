@@ -11,8 +11,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.editorial")
     app.setup_extension("coup1917.sphinx.metadata")
+    app.setup_extension("coup1917.sphinx.dates")
+    app.setup_extension("coup1917.sphinx.sic")
+    app.setup_extension("coup1917.sphinx.citations")
     app.setup_extension("coup1917.sphinx.plotly_output")
-    app.setup_extension("coup1917.sphinx.inline_scripts")
+    app.setup_extension("coup1917.sphinx.theme_scripts")
     app.connect("builder-inited", _add_static_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
