@@ -28,7 +28,8 @@ OKABE_ITO = {
 }
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-SOURCE_LINE_CHARACTERS = 70
+SOURCE_LINE_CHARACTERS = 60
+AXIS_DEPTH = 58  # pixels below a plot taken by the x axis's tick labels and title
 GRID = "rgba(128, 128, 128, 0.35)"
 TEXT = "#333333"  # charts.css turns it light in the theme's dark mode
 
@@ -80,7 +81,7 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     """
     # Plotly does not wrap annotations: break the source line so it fits a chart of the text column's width.
     source_lines = textwrap.wrap(f"Source: {source}", SOURCE_LINE_CHARACTERS)
-    top, bottom = 30, 66 + 14 * len(source_lines)
+    top, bottom = 30, AXIS_DEPTH + 14 * len(source_lines) + 8
     figure.update_layout(
         height=height,
         margin={"t": top, "b": bottom, "l": 10, "r": 70, "autoexpand": True},  # r: room for outside labels
@@ -97,10 +98,10 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     figure.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, automargin=True)
     value_axis = figure.update_xaxes if _horizontal(figure) else figure.update_yaxes
     value_axis(rangemode="tozero")
-    plot_height = height - top - bottom
+    # Below the x axis's labels and title, a fixed distance from the plot whatever height the legend leaves it.
     figure.add_annotation(
         text="<br>".join(source_lines), showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-        y=-(bottom - 8) / plot_height, yanchor="bottom", font={"size": 11}, align="left",
+        y=0, yanchor="top", yshift=-AXIS_DEPTH, font={"size": 11}, align="left",
     )
     return figure
 
