@@ -41,12 +41,6 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
                        encoding=resource.encoding)
 
 
-def table_path(name: str) -> Path:
-    """Where the table ``name`` lives, for download links."""
-    resource = _package().get_resource(name)
-    return DATA_DIR / resource.path
-
-
 def _package() -> Package:
     return Package(str(DESCRIPTOR))
 
