@@ -16,6 +16,7 @@ CHART_PAGES = {
     "chapters/04-the-constituent-assembly-election.html": 2,
     "chapters/05-the-dissolution-and-the-third-congress.html": 1,
     "chapters/election-audit.html": 1,
+    "chapters/chronology.html": 1,
 }
 
 
