@@ -28,12 +28,12 @@ $(NODE_MODULES): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Sphinx re-reads a chapter, and myst-nb's execution cache re-runs it, only when the chapter's own text changes:
-# when a table, its descriptor or the package changes, start the build afresh so the charts and glued figures
-# come from the new data (and bad data stops the build).
-EXECUTION_INPUTS := $(BUILD_DIR)/.execution-inputs
-$(EXECUTION_INPUTS): $(wildcard data/*.csv data/datapackage.json coup1917/*.py coup1917/sphinx/*.py)
-	rm -rf $(BUILD_DIR)
+# A page whose tables or package modules change is re-read and re-executed, and only that page
+# (coup1917/sphinx/execution_inputs.py). A change to the Sphinx extensions changes how every page is read and
+# written, not what the notebooks compute: start from a fresh environment and HTML, keeping the execution cache.
+EXTENSIONS_STAMP := $(BUILD_DIR)/.extensions-stamp
+$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/*)
+	rm -rf $(BUILD_DIR)/html $(BUILD_DIR)/.doctrees
 	mkdir -p $(BUILD_DIR) && touch $@
 
 ## lock: re-resolve requirements.txt (the direct pins) into requirements.lock (every package, with hashes)
@@ -43,7 +43,7 @@ lock: $(INSTALLED)
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
 
 ## book: build the HTML book into _build/html (warnings are errors)
-book: $(INSTALLED) $(NODE_MODULES) $(EXECUTION_INPUTS)
+book: $(INSTALLED) $(NODE_MODULES) $(EXTENSIONS_STAMP)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 ## system-deps: Debian packages the tests need (Chromium for the browser tests), installed only when missing

@@ -37,8 +37,16 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     fields = resource.schema.fields
     dates = [field.name for field in fields if field.type == "date"]
     dtypes = {field.name: _DTYPES[field.type] for field in fields if field.type != "date"}
-    return pd.read_csv(Path(resource.basepath) / resource.path, dtype=dtypes, parse_dates=dates,
-                       encoding=resource.encoding)
+    return pd.read_csv(_file(resource), dtype=dtypes, parse_dates=dates, encoding=resource.encoding)
+
+
+def table_path(name: str) -> Path:
+    """The CSV file of the table ``name``, as the descriptor gives it."""
+    return _file(_resource(name, None))
+
+
+def _file(resource: Resource) -> Path:
+    return Path(resource.basepath) / resource.path
 
 
 def _package() -> Package:
@@ -58,7 +66,7 @@ def _resource(name: str, path: Path | None) -> Resource:
 
 
 def _describe(resource: Resource, report) -> str:
-    where = Path(resource.basepath) / resource.path
+    where = _file(resource)
     lines = [f"{where} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
     for error in report.flatten(["type", "rowNumber", "fieldName", "message"]):
         kind, row, field, message = error
