@@ -9,6 +9,7 @@ text in dark mode.
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import plotly.graph_objects as go
@@ -26,6 +27,11 @@ OKABE_ITO = {
     "reddish purple": "#CC79A7",
     "grey": "#999999",
 }
+
+#: The renderer whose output ``glue_chart`` stores: Plotly's own JSON type, which the book renders with one local
+#: plotly.js. The benchmark's baseline (bench/) sets PLOTLY_RENDERER=notebook, Plotly's renderer for Jupyter Book's
+#: default setup, to compare the two.
+RENDERER = os.environ.get("PLOTLY_RENDERER", "plotly_mimetype")
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SOURCE_LINE_CHARACTERS = 60
@@ -118,7 +124,7 @@ class _PlotlyOutput:
     """
 
     def __init__(self, figure: go.Figure):
-        self._bundle = plotly.io.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self._bundle = plotly.io.renderers[RENDERER].to_mimebundle(figure.to_dict())
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return self._bundle
