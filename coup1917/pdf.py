@@ -31,25 +31,41 @@ class Line:
     page: int
     top: int
     left: int
+    width: int
     font: str
     size: int
     text: str
 
 
-def lines(pdf: Path) -> list[Line]:
-    """Every line of text in the PDF with its font, page by page, in pdftohtml's reading order."""
+def pdf_xml(pdf: Path) -> ET.Element:
+    """Poppler's XML view of the PDF: pages of positioned text lines with their fonts, links and the outline."""
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)], check=True,
                          capture_output=True, text=True).stdout
+    return ET.fromstring(xml)
+
+
+def lines(pdf: Path) -> list[Line]:
+    """Every line of text in the PDF with its font, page by page, in pdftohtml's reading order."""
     found = []
     fonts: dict[str, tuple[str, int]] = {}
-    for page in ET.fromstring(xml).iter("page"):
+    for page in pdf_xml(pdf).iter("page"):
         for spec in page.iter("fontspec"):
             fonts[spec.get("id")] = (spec.get("family"), int(spec.get("size")))
         for text in page.iter("text"):
             family, size = fonts[text.get("font")]
-            found.append(Line(int(page.get("number")), int(text.get("top")), int(text.get("left")), family, size,
-                              "".join(text.itertext())))
+            found.append(Line(int(page.get("number")), int(text.get("top")), int(text.get("left")),
+                              int(text.get("width")), family, size, "".join(text.itertext())))
     return found
+
+
+def bookmarks(pdf: Path) -> dict[str, int]:
+    """The PDF's outline: title -> page number."""
+    return {item.text: int(item.get("page")) for item in pdf_xml(pdf).iter("item")}
+
+
+def internal_link_targets(pdf: Path) -> set[int]:
+    """The pages that links inside the PDF lead to."""
+    return {int(a.get("href").rsplit("#", 1)[1]) for a in pdf_xml(pdf).iter("a") if "#" in a.get("href", "")}
 
 
 def authorial_words(pdf: Path) -> list[Word]:

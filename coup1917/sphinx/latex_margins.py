@@ -25,6 +25,8 @@ def visit_sidebar(self: LaTeXTranslator, node: nodes.sidebar) -> None:
     if MARGIN_CLASS not in node["classes"]:
         LaTeXTranslator.visit_sidebar(self, node)
         return
+    if isinstance(node[0], nodes.title) and not node[0].astext():
+        node.remove(node[0])  # an untitled {margin} has an empty title, which would set an empty line
     # \leavevmode opens the next paragraph here, so the note sits beside its first line; no blank line follows.
     self.body.append("\n\n\\leavevmode\\marginnote{\\editionmarginstyle ")
 
