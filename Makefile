@@ -76,5 +76,4 @@ pdf: $(INSTALLED) tex-deps
 
 ## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
 site-zip: book pdf
-	rm -f $(SITE_ZIP)
-	$(PYTHON) -m zipfile -c $(SITE_ZIP) $(BUILD_DIR)/html/
+	$(PYTHON) -m coup1917.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

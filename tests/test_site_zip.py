@@ -26,7 +26,7 @@ def site(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(SITE_ZIP) as archive:
         archive.extractall(target)
-    return target / "html"
+    return target / SITE_ZIP.stem
 
 
 @pytest.fixture(scope="module")
