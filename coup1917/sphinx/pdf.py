@@ -65,6 +65,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     elements["geometry"] = GEOMETRY
     elements["extraclassoptions"] = "openany,oneside"
     elements["fncychap"] = ""  # plain chapter heads in the header family (sans-serif)
+    elements["sphinxsetup"] = "TitleColor={RGB}{122,31,31}"  # headings in the editorial red of the HTML book
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE + MARGIN_PREAMBLE
     elements["maketitle"] = title_page(config)
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "bbm.sty")]
