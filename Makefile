@@ -71,6 +71,7 @@ tex-deps:
 
 ## pdf: build the whole book as one PDF (XeLaTeX) into _build/latex and put a copy in the HTML site
 pdf: $(INSTALLED) tex-deps
+	rm -rf $(BUILD_DIR)/latex  # LaTeX's auxiliary files from an earlier build can break this one
 	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	mkdir -p $(BUILD_DIR)/html && cp $(BUILD_DIR)/latex/$(PDF_NAME) $(BUILD_DIR)/html/
 

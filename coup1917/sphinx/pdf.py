@@ -71,16 +71,19 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "bbm.sty")]
 
 
+#: The fields of ``edition_metadata`` the title page shows under the title, with their labels.
+TITLE_PAGE_FIELDS = {"DC.publisher": "Publisher", "DC.language": "Language", "DC.source": "Source",
+                     "DC.rights": "Rights"}
+
+
 def title_page(config: Config) -> str:
     """A title page from the edition's metadata (``edition_metadata`` in ``_config.yml``), one source for both."""
-    meta = {name: escape(str(value)) for name, value in config.edition_metadata.items()}
+    metadata = config.edition_metadata
     lines = [
-        rf"{{\Large\bfseries {meta['DC.title']}\par}}\vspace{{1.5cm}}",
+        rf"{{\Large\bfseries {escape(str(metadata.get('DC.title', config.project)))}\par}}\vspace{{1.5cm}}",
         rf"{{\large {escape(config.author)}\par}}\vspace{{1cm}}",
-        rf"Publisher: {meta['DC.publisher']}\par",
-        rf"Language: {meta['DC.language']}\par",
-        rf"Source: {meta['DC.source']}\par",
-        rf"Rights: {meta['DC.rights']}\par",
+        *(rf"{label}: {escape(str(metadata[key]))}\par"
+          for key, label in TITLE_PAGE_FIELDS.items() if key in metadata),
         rf"\copyright\ {escape(config.copyright)}\par",
     ]
     return "\\begin{titlepage}\\centering\\sffamily\\vspace*{3cm}\n" + "\n".join(lines) + "\n\\end{titlepage}\n"
@@ -110,7 +113,9 @@ class MarkAuthorialBlocks(SphinxPostTransform):
         for child in list(section.children):
             if isinstance(child, (nodes.title, nodes.section, addnodes.start_of_file, nodes.compound)):
                 continue
-            if not isinstance(child, nodes.Body) or EDITORIAL in child.get("classes", []):
+            if not isinstance(child, nodes.Body) or isinstance(child, nodes.Invisible):
+                continue  # a target or comment sets nothing; wrapped, it would leave a space before the text
+            if EDITORIAL in child.get("classes", []):
                 continue
             wrapper = nodes.container(classes=[AUTHORIAL])
             child.replace_self(wrapper)
