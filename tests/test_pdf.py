@@ -5,6 +5,7 @@ hyphen breaks at line ends). `make test` builds the PDF before the tests run.
 """
 
 import re
+from collections import Counter
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,11 +14,12 @@ import nbformat
 import pytest
 
 from coup1917 import ROOT
-from coup1917.fidelity import differences
+from coup1917.fidelity import differences, toc_pages
 from coup1917.notebooks import chart_outputs
 from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 
 LATEX_DIR = ROOT / "_build" / "latex"
+MARGIN_NOTE = r"\marginpar{\editionmarginstyle"  # what coup1917/sphinx/latex_margins.py writes for a {margin}
 EXECUTED_DIR = ROOT / "_build" / "jupyter_execute"
 PAGES = range(10, 81)  # 13 pages with the text alone; charts and apparatus add some, never dozens
 
@@ -60,6 +62,22 @@ def test_pdf_has_bookmarks_that_the_contents_link_to(pdf):
     assert {"[Kerensky and the Bolsheviks]", "[The Coup]", "Bibliography"} <= marks.keys(), marks
     unlinked = {title: page for title, page in marks.items() if page not in internal_link_targets(pdf)}
     assert unlinked == {}, f"bookmarked pages no internal link leads to: {unlinked}"
+
+
+def test_every_margin_note_is_set_in_the_margin(pdf):
+    """Each {margin} of the book's pages became a \\marginpar, and all text in the margin column is the editors'.
+
+    With no margin note in the chapters this holds trivially; the fixture book below checks the mechanism."""
+    margin_directive = re.compile(r"^(:{3,}|`{3,})\{margin\}", re.M)
+    sources = sum(len(margin_directive.findall((ROOT / page).with_suffix(".md").read_text(encoding="utf-8")))
+                  for page in toc_pages(ROOT))
+    assert (LATEX_DIR / pdf.name).with_suffix(".tex").read_text(encoding="utf-8").count(MARGIN_NOTE) == sources
+    found = lines(pdf)
+    # Justified lines of the author's text all end at the right edge of the text block.
+    text_block_right = Counter(line.left + line.width for line in found if SERIF in line.font).most_common(1)[0][0]
+    in_margin = [line for line in found if line.left > text_block_right]
+    assert all(SERIF not in line.font for line in in_margin), [line.text for line in in_margin if SERIF in line.font]
+    assert bool(in_margin) == bool(sources)
 
 
 def test_every_chart_is_a_figure_in_the_pdf(pdf):

@@ -13,8 +13,9 @@ from sphinx.application import Sphinx
 
 
 def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    executed = Path(app.env.mystnb_config.output_folder) / f"{pagename}.ipynb"
-    if not executed.is_file():  # not a notebook page
+    notebooks = getattr(app.env, "mystnb_config", None)  # absent from a Sphinx build without myst-nb
+    executed = notebooks and Path(notebooks.output_folder) / f"{pagename}.ipynb"
+    if not executed or not executed.is_file():  # not a notebook page
         return
     copy = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     copy.parent.mkdir(parents=True, exist_ok=True)
