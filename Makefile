@@ -70,9 +70,14 @@ tex-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
 
 ## pdf: build the whole book as one PDF (XeLaTeX) into _build/latex and put a copy in the HTML site
+# myst-nb renders outputs and glued figures as it reads a page, for the builder at hand, and the HTML and LaTeX
+# builds share _build/.doctrees: the PDF reads every page afresh (--all), and its doctrees are dropped afterwards
+# so that the next HTML build does not reuse them. LaTeX's auxiliary files from an earlier build can break a
+# build, so _build/latex starts empty.
 pdf: $(INSTALLED) tex-deps
-	rm -rf $(BUILD_DIR)/latex  # LaTeX's auxiliary files from an earlier build can break this one
-	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
+	rm -rf $(BUILD_DIR)/latex
+	$(VENV)/bin/jupyter-book build . --builder pdflatex --all $(JB_FLAGS); \
+	  status=$$?; rm -rf $(BUILD_DIR)/.doctrees; exit $$status
 	mkdir -p $(BUILD_DIR)/html && cp $(BUILD_DIR)/latex/$(PDF_NAME) $(BUILD_DIR)/html/
 
 ## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline

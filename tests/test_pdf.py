@@ -10,17 +10,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from coup1917 import ROOT
 from coup1917.fidelity import differences, toc_pages
-from coup1917.notebooks import chart_outputs
 from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 
 LATEX_DIR = ROOT / "_build" / "latex"
 MARGIN_NOTE = r"\marginpar{\editionmarginstyle"  # what coup1917/sphinx/latex_margins.py writes for a {margin}
-EXECUTED_DIR = ROOT / "_build" / "jupyter_execute"
 PAGES = range(10, 81)  # 13 pages with the text alone; charts and apparatus add some, never dozens
 
 
@@ -80,13 +77,15 @@ def test_every_margin_note_is_set_in_the_margin(pdf):
     assert bool(in_margin) == bool(sources)
 
 
-def test_every_chart_is_a_figure_in_the_pdf(pdf):
-    """As many numbered figure captions as the executed chapters have Plotly outputs.
+def test_every_chart_is_a_vector_figure_with_a_caption(pdf, built_pages):
+    """Every chart the HTML book shows is in the PDF as a PDF (vector) graphic inside a captioned figure.
 
-    Holds with no chart at all; it bites as soon as a chapter displays a chart the PDF does not set."""
-    charts = sum(chart_outputs(nbformat.read(path, as_version=4)) for path in EXECUTED_DIR.rglob("*.ipynb"))
-    captions = [line for line in lines(pdf) if re.match(r"(Fig\.|Figure) \d+(\.\d+)*", line.text)]
-    assert len(captions) == charts
+    Holds with no chart at all; it bites as soon as a page shows a chart that the PDF does not set so."""
+    html_charts = sum(html.count('class="plotly-graph-div"') for html in built_pages.values())
+    tex = (LATEX_DIR / pdf.name).with_suffix(".tex").read_text(encoding="utf-8")
+    figures = re.findall(r"\\begin\{figure\}.*?\\end\{figure\}", tex, re.S)
+    vector_graphic = re.compile(r"\\sphinxincludegraphics(\[[^]]*\])?\{\{[^}]+\}\.pdf\}")
+    assert sum(bool(vector_graphic.search(f)) and "\\caption{" in f for f in figures) == html_charts
 
 
 def test_reader_keeps_the_serif_body_text_only(tmp_path):

@@ -10,9 +10,12 @@ The PDF fidelity check (:mod:`coup1917.pdf`) reads the serif words back.
 Headings the editors supplied inside the text stand in square brackets, as in the HTML. Margin notes are set in
 the wide outer margin by :mod:`coup1917.sphinx.latex_margins`.
 
-Charts: a code cell's Plotly output reaches LaTeX only as an image MIME type. The chart renderer of the edition
-must give the LaTeX builder a vector image (``application/pdf``, through kaleido) and myst-nb must prefer it
-there (``nb_mime_priority_overrides``); until it does, chapters have no charts to set.
+Charts: LaTeX cannot set a Plotly output (``application/vnd.plotly.v1+json``); myst-nb then falls back to the
+output's ``text/plain`` silently. The edition's chart renderer (the myst-nb MIME renderer plugin for Plotly) must
+also claim that MIME type for the ``latex`` builder (``mime_priority_overrides``) and, there, export the figure
+with kaleido as a PDF (``plotly.io.to_image(figure, format="pdf")``) and return it through
+``renderer.render_image`` as ``application/pdf``: a vector graphic inside the glued, captioned figure.
+``tests/test_pdf.py`` fails while any chart the HTML shows is not so set.
 """
 
 from pathlib import Path
@@ -53,6 +56,9 @@ PREAMBLE = r"""
 \makeatother
 % A table's header row takes the family of its table: the author's table has the author's header.
 \protected\def\sphinxstyletheadfamily{}
+% A citation in a figure caption puts \hyperlink into a moving argument, where it breaks: make it robust.
+\usepackage{etoolbox}
+\robustify{\hyperlink}
 % No automatic hyphenation: every hyphen in the PDF's text is the copy-text's own. Lines stay justified.
 \hyphenpenalty=10000
 \exhyphenpenalty=50
