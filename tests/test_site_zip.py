@@ -9,14 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from coup1917 import ROOT
 from coup1917.fidelity import toc_pages
 
 SITE_ZIP = ROOT / "_build" / "site.zip"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +26,8 @@ def site(tmp_path_factory) -> Path:
     return target / SITE_ZIP.stem
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # the session's Chromium, from conftest.py
     """A page that records console errors, uncaught exceptions and every request that leaves the disk."""
     context = browser.new_context()
     page = context.new_page()
