@@ -76,6 +76,16 @@ clean:
 clean-all: clean
 	rm -rf $(VENV) *.egg-info
 
+## bench: build the book and a default-Plotly baseline in /tmp, measure both, write bench/RESULTS.md (~10 min)
+.PHONY: bench
+BENCH_NODE_MODULES := bench/node_modules/.package-lock.json
+$(BENCH_NODE_MODULES): bench/package-lock.json $(NODE_MODULES)
+	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps tex-deps
+	$(PYTHON) bench/bench.py
+
 ## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
 notebooks: $(INSTALLED)
 	$(PYTHON) -m coup1917.notebooks $(BUILD_DIR)/notebooks

@@ -35,3 +35,14 @@ def test_plotly_js_is_loaded_only_on_chart_pages_and_once(built_pages):
         loads = re.findall(r'<script[^>]+src="[^"]*plotly-basic\.min\.js', html)
         assert len(loads) == (1 if has_chart else 0), f"{page}: {len(loads)} plotly.js script tags"
         assert "cdn.plot.ly" not in html and "Plotly.js v" not in html, f"{page} inlines or fetches plotly.js"
+
+
+def test_a_chart_is_drawn_by_a_module_script_which_runs_after_the_deferred_plotly_js():
+    html = plotly_output.chart_html({"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}})
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="module">']
+
+
+def test_chart_pages_load_plotly_js_deferred(built_pages):
+    for page, html in built_pages.items():
+        tags = re.findall(r"<script[^>]*plotly-basic\.min\.js[^>]*>", html)
+        assert all(" defer" in tag for tag in tags), f"{page}: {tags}"
