@@ -200,6 +200,12 @@ def served(directory: Path):
         def log_message(self, *args):
             pass
 
+        def end_headers(self):
+            # As GitHub Pages serves a site: without it, whether a file is taken from the browser's cache would
+            # depend on how long ago the build wrote it (Chromium's heuristic freshness).
+            self.send_header("Cache-Control", "max-age=600")
+            super().end_headers()
+
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -338,7 +344,8 @@ def report(started: datetime, minutes: float, ours: Book, baseline: Book) -> str
         "- Ratio = ours / baseline. Builds run one after another in copies of the working tree in /tmp, with "
         f"`jupyter-book build {' '.join(JB_FLAGS)}`. Peak memory is the resident set of the build's whole process "
         "tree (Jupyter Book, Sphinx and the kernels), sampled every 50 ms.",
-        f"- Pages are served by Python's http.server on 127.0.0.1 (no compression) to Debian's chromium, headless; "
+        f"- Pages are served by Python's http.server on 127.0.0.1 (no compression; `Cache-Control: max-age=600`, as "
+        f"GitHub Pages sends) to Debian's chromium, headless; "
         f"any request not to 127.0.0.1 is blocked and counted. Render time: from navigation start until every "
         f"`.plotly-graph-div` holds its `.main-svg`, median of {RENDER_LOADS} loads with an empty cache.",
         "- Lighthouse 12.8.2 (bench/package.json), `--preset=desktop`, on the same chromium.",

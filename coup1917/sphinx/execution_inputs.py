@@ -39,8 +39,10 @@ logger = logging.getLogger(__name__)
 
 def execution_inputs(page: Path) -> dict[str, str]:
     """The files the page's code reads or imports from the edition, each with the sha256 of its content."""
+    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
+    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
     trees = [_parse(cell.source, f"{page}, cell {index}")
-             for index, cell in enumerate(jupytext.read(page, fmt="md:myst").cells) if cell.cell_type == "code"]
+             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     files = _inputs_of(trees)
     return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(files)}
 
