@@ -120,7 +120,9 @@ class _Recorded:
 
 
 def _caching(app: Sphinx) -> bool:
-    return app.env.mystnb_config.execution_mode == "cache"
+    """Whether myst-nb is loaded and caches its executions (a plain Sphinx build of the tests has no myst-nb)."""
+    config = getattr(app.env, "mystnb_config", None)
+    return config is not None and config.execution_mode == "cache"
 
 
 def _changed_inputs(env: BuildEnvironment, recorded: _Recorded, docname: str) -> dict[str, str] | None:
