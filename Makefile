@@ -10,7 +10,7 @@ BUILD_DIR := _build
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
 
-.PHONY: book test serve clean clean-all system-deps lock notebooks pdf tex-deps site-zip
+.PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
 
 # Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
 # latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
@@ -63,6 +63,10 @@ system-deps:
 ## test: build the book, then run the whole test suite
 test: book pdf site-zip system-deps
 	$(PYTHON) -m pytest
+
+## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
+lab: $(INSTALLED)
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root chapters/
 
 ## serve: serve the built book on http://127.0.0.1:$(PORT)/
 serve:

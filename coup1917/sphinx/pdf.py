@@ -128,8 +128,26 @@ class MarkAuthorialBlocks(SphinxPostTransform):
             wrapper += child
 
 
+class ChartDataAsDownloadLine(SphinxPostTransform):
+    """In the PDF, a chart's data dropdown (an affordance of the HTML page) gives way to its download line.
+
+    A glued DataFrame has no LaTeX form, so LaTeX would print its plain-text repr in a code box; the figure's text
+    alternative already states the numbers, and the download line names the CSV file that holds them all.
+    """
+
+    default_priority = 700
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for dropdown in list(self.document.findall(nodes.container)):
+            if dropdown.get("design_component") == "dropdown":
+                dropdown.replace_self([paragraph for paragraph in dropdown.findall(nodes.paragraph)
+                                       if any(paragraph.findall(addnodes.download_reference))])
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.latex_margins")
+    app.add_post_transform(ChartDataAsDownloadLine)
     app.connect("config-inited", configure_latex)
     app.add_post_transform(MarkAuthorialBlocks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
