@@ -5,8 +5,9 @@ Under a kernel, plotly displays a figure as ``application/vnd.plotly.v1+json``, 
 ``myst_nb.mime_renderers``) turns that JSON into a ``<div>`` with ``plotly.io.to_html`` and no plotly.js inside;
 Jupyter shows the same output with its own renderer, so a chapter needs no setup cell. The Sphinx extension in
 this module copies ONE plotly.js file, the official partial bundle pinned in ``package.json`` (installed by
-``npm ci``), into ``_static`` and adds its ``<script>`` only to the pages that hold a chart: one URL for every
-page, so the browser caches it, and no CDN.
+``npm ci``), into ``_static``; the pages that hold a chart, and only they, get a small deferred loader
+(``static/charts.js``) that fetches it once the text has painted, and each chart's script waits for it. One URL
+for every page, so the browser caches it, and no CDN.
 
 The build stops if a chart uses a trace type the bundle does not register, or if the bundle's plotly.js version is
 not the one the installed plotly Python package writes figures for.
@@ -38,6 +39,7 @@ from coup1917 import ROOT
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 CHART_MARKER = 'class="plotly-graph-div"'
 CHART_CSS = Path(__file__).parent / "static" / "charts.css"
+CHART_LOADER = Path(__file__).parent / "static" / "charts.js"
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
@@ -84,8 +86,9 @@ def chart_html(figure: dict) -> str:
     div_id = "chart-" + hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:12]
     html = plotly.io.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False,
                              config=PLOTLY_CONFIG, div_id=div_id, validate=False)
-    # A module script runs once the page is parsed, after the deferred plotly.js: the text paints first.
-    return html.replace("<script>", '<script type="module">', 1)
+    # A module script runs once the page is parsed; it waits for plotly.js, which charts.js fetches after the
+    # text has painted.
+    return html.replace("<script>", '<script type="module">await window.editionPlotly;', 1)
 
 
 class PlotlyMimeRenderer:
@@ -130,8 +133,8 @@ def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
 
 def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if _serving_bundle(app) and CHART_MARKER in context.get("body", ""):
-        # Deferred, so it does not hold up the text; the charts' module scripts run after it (chart_html).
-        app.add_js_file(plotly_bundle().name, priority=300, loading_method="defer")
+        # Neither plotly.js nor its loader holds up the text: charts.js fetches the bundle after the first paint.
+        app.add_js_file(CHART_LOADER.name, loading_method="defer", **{"data-plotly": plotly_bundle().name})
         app.add_css_file(CHART_CSS.name)
 
 
