@@ -41,7 +41,7 @@ $(NODE_MODULES): package-lock.json
 # (coup1917/sphinx/execution_inputs.py). A change to the Sphinx extensions changes how every page is read and
 # written, not what the notebooks compute: start from a fresh environment and HTML, keeping the execution cache.
 EXTENSIONS_STAMP := $(BUILD_DIR)/.extensions-stamp
-$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/*)
+$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/* coup1917/sphinx/templates/static/*)
 	rm -rf $(BUILD_DIR)/html $(BUILD_DIR)/.doctrees
 	mkdir -p $(BUILD_DIR) && touch $@
 
