@@ -7,6 +7,7 @@ PYTHON    := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 NODE_MODULES := node_modules/.package-lock.json
 BUILD_DIR := _build
+WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
 
@@ -30,11 +31,11 @@ $(NODE_MODULES): package-lock.json
 
 # Sphinx re-reads a chapter, and myst-nb's execution cache re-runs it, only when the chapter's own text changes:
 # when a table, its descriptor or the package changes, start the build afresh so the charts and glued figures
-# come from the new data (and bad data stops the build).
-EXECUTION_INPUTS := $(BUILD_DIR)/.execution-inputs
+# come from the new data (and bad data stops the build). Only the work directory goes: the last good book stays.
+EXECUTION_INPUTS := $(WORK_DIR)/.execution-inputs
 $(EXECUTION_INPUTS): $(wildcard data/*.csv data/datapackage.json coup1917/*.py coup1917/sphinx/*.py)
-	rm -rf $(BUILD_DIR)
-	mkdir -p $(BUILD_DIR) && touch $@
+	rm -rf $(WORK_DIR)
+	mkdir -p $(WORK_DIR) && touch $@
 
 ## lock: re-resolve requirements.txt (the direct pins) into requirements.lock (every package, with hashes)
 lock: $(INSTALLED)
@@ -42,9 +43,10 @@ lock: $(INSTALLED)
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
 
-## book: build the HTML book into _build/html (warnings are errors)
+## book: build the HTML book into _build/html (warnings are errors). It is built in $(WORK_DIR) and swapped in
+## only when the build succeeds; on failure each problem is printed as one line, file:line: message.
 book: $(INSTALLED) $(NODE_MODULES) $(EXECUTION_INPUTS)
-	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	$(PYTHON) -m coup1917.build . --work $(WORK_DIR) --out $(BUILD_DIR)/html $(JB_FLAGS)
 
 ## system-deps: Debian packages the tests need (Chromium for the browser tests), installed only when missing
 system-deps:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io
 from myst_nb import glue
+
+from coup1917 import escape
 
 #: Okabe & Ito (2008), "Color Universal Design": the one palette of the edition.
 OKABE_ITO = {
@@ -110,15 +113,46 @@ def _horizontal(figure: go.Figure) -> bool:
     return any(getattr(trace, "orientation", None) == "h" for trace in figure.data)
 
 
+#: The attributes of a trace that hold text from the data, which plotly.js would read as HTML.
+DATA_TEXT_ATTRIBUTES = ("x", "y", "z", "text", "hovertext", "customdata", "labels", "parents", "ids", "name",
+                        "legendgroup")
+
+
+def literal_data_text(figure: dict) -> dict:
+    """``figure`` (a figure's dict) with the text of its data escaped, so plotly.js shows it as typed.
+
+    The data's strings and the axes' category lists (which must name the categories as the data does) are
+    escaped; templates, titles and annotations are the editors' markup and stay as they are.
+    """
+    for trace in figure.get("data", []):
+        for attribute in DATA_TEXT_ATTRIBUTES:
+            if attribute in trace:
+                trace[attribute] = _literal(trace[attribute])
+    for name, axis in figure.get("layout", {}).items():
+        if name.startswith(("xaxis", "yaxis")) and "categoryarray" in axis:
+            axis["categoryarray"] = _literal(axis["categoryarray"])
+    return figure
+
+
+def _literal(value):
+    if isinstance(value, str):
+        return escape.plotly_literal(value)
+    if isinstance(value, np.ndarray):
+        return np.vectorize(_literal, otypes=[object])(value) if value.dtype.kind in "OUS" else value
+    if isinstance(value, (list, tuple)):
+        return [_literal(item) for item in value]
+    return value
+
+
 class _PlotlyOutput:
-    """A chart as Plotly's own output type and nothing else.
+    """A chart as Plotly's own output type and nothing else, its data text escaped.
 
     ``glue`` stores what an object displays; a plotly figure displays itself through ``_ipython_display_``,
     which would put the chart in the cell instead of in the glued value.
     """
 
     def __init__(self, figure: go.Figure):
-        self._bundle = plotly.io.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self._bundle = plotly.io.renderers["plotly_mimetype"].to_mimebundle(literal_data_text(figure.to_dict()))
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return self._bundle
