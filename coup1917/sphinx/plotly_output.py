@@ -32,8 +32,10 @@ from coup1917 import ROOT
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 CHART_MARKER = 'class="plotly-graph-div"'
 CHART_CSS = Path(__file__).parent / "static" / "charts.css"
-# The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+# The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
+# (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud"]}
 
 
 @lru_cache
