@@ -4,6 +4,9 @@
   caption, ``aria-describedby`` = the figure's "*Text alternative.*" paragraph. Its role is a group announced as a
   "chart", not an image: an image may not hold controls, and Plotly puts its mode bar's buttons inside the
   ``<div>``. A chart without a caption or without a text alternative stops the build, naming the page and line.
+- Without JavaScript a chart cannot be drawn, so its data table (the dropdown in its figure) is written open, with a
+  note saying why, and :data:`CLOSE_CHART_DATA` closes the dropdowns when scripts run: readers with scripts see
+  the chart, readers without see its table, and the chart's empty box collapses.
 - Bibliography entries are list items: docutils marks them ``role="doc-biblioentry"``, a role deprecated in
   DPUB-ARIA 1.1, which leaves the surrounding ``role="list"`` with no allowed children (axe: critical).
 - A hidden code cell's toggle is named by its visible words ("Show code cell source"), not myst-nb's
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+from sphinx_design.dropdown import dropdown_main
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
@@ -26,6 +30,15 @@ from sphinx.writers.html5 import HTML5Translator
 TEMPLATES = Path(__file__).parent / "templates"
 TEXT_ALTERNATIVE = "Text alternative."
 _CHART_DIV = re.compile(r'(<div id="(?P<id>chart-[0-9a-f]+)" class="plotly-graph-div")')
+CHART_DATA_CLASS = "chart-data"
+NO_SCRIPT_NOTE = (
+    '<noscript><p class="chart-without-script">The chart needs JavaScript, which is off: its data are in the '
+    'table below, and the caption\'s text alternative describes it.</p>'
+    "<style>.plotly-chart > div[style] { height: auto !important; }</style></noscript>"
+)
+CLOSE_CHART_DATA = f"""document.addEventListener("DOMContentLoaded", function () {{
+  document.querySelectorAll("details.{CHART_DATA_CLASS}[open]").forEach(function (d) {{ d.open = false; }});
+}});"""
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +61,10 @@ def name_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         attributes = (f' role="group" aria-roledescription="chart" aria-label="{html.escape(" ".join(caption.astext().split()))}"'
                       f' aria-describedby="{alternative["ids"][0]}"')
         text = _CHART_DIV.sub(lambda match: match.group(1) + attributes, raw.astext(), count=1)
-        raw.replace(raw[0], nodes.Text(text))
+        raw.replace(raw[0], nodes.Text(text + NO_SCRIPT_NOTE))
+        for dropdown in figure.findall(dropdown_main):  # the chart's data: open until a script closes it
+            dropdown["opened"] = True
+            dropdown["classes"].append(CHART_DATA_CLASS)
 
 
 def _ancestors(node: nodes.Node):
@@ -84,6 +100,7 @@ def _add_templates(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _add_templates)
+    app.add_js_file(None, body=CLOSE_CHART_DATA)
     app.connect("doctree-resolved", name_charts)
     app.add_node(nodes.citation, override=True, html=(visit_citation, HTML5Translator.depart_citation))
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
