@@ -10,7 +10,7 @@ touches the last good book.
 3. on failure prints each problem as ``file:line: message`` (a code cell that raised: the chapter, the cell's
    line and the exception, which for bad data names the CSV, its row and field), and exits non-zero;
 4. on success copies the new HTML next to ``_build/html`` and swaps it in with two renames, so ``_build/html``
-   is always a whole book: the last good one, or the new one.
+   is always a whole book: the last good one, or the new one (between the renames, for an instant, none).
 """
 
 from __future__ import annotations
@@ -167,7 +167,9 @@ def publish(new_html: Path, out: Path) -> None:
     incoming, outgoing = out.with_name(out.name + ".incoming"), out.with_name(out.name + ".outgoing")
     for leftover in (incoming, outgoing):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(new_html, incoming)
+    # Not .buildinfo: Sphinx's hash of the configuration, which holds the checkout's absolute paths, so two
+    # checkouts of one commit would publish different bytes; the work directory keeps it for incremental builds.
+    shutil.copytree(new_html, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
     if out.exists():
         out.rename(outgoing)
     incoming.rename(out)
