@@ -11,7 +11,16 @@ WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
 
-.PHONY: book test serve clean clean-all system-deps lock
+.PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
+
+# Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
+# latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
+# (pdftotext, pdffonts, pdftoppm) for the PDF tests. About 120 MB to download, 400 MB installed.
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk \
+                fonts-freefont-otf xindy poppler-utils
+SITE_ZIP     := $(BUILD_DIR)/site.zip
+# The PDF's name comes from the LaTeX target in _config.yml (latex.latex_documents.targetname).
+PDF_NAME     := $(shell sed -n 's/^ *targetname: *\(.*\)\.tex *$$/\1.pdf/p' _config.yml)
 
 # The virtual environment with the pinned packages and the edition package (editable, so notebooks and tests
 # import the working tree and find data/ through it).
@@ -54,8 +63,12 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 ## test: build the book, then run the whole test suite
-test: book system-deps
+test: book pdf site-zip system-deps
 	$(PYTHON) -m pytest
+
+## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
+lab: $(INSTALLED)
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root chapters/
 
 ## serve: serve the built book on http://127.0.0.1:$(PORT)/
 serve:
@@ -68,3 +81,29 @@ clean:
 
 clean-all: clean
 	rm -rf $(VENV) *.egg-info
+
+## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
+notebooks: $(INSTALLED)
+	$(PYTHON) -m coup1917.notebooks $(BUILD_DIR)/notebooks
+
+## tex-deps: the Debian packages the PDF needs, installed only when one is missing
+tex-deps:
+	@dpkg -s $(TEX_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
+## pdf: build the whole book as one PDF (XeLaTeX) into _build/latex and put a copy in the HTML site
+# myst-nb renders outputs and glued figures as it reads a page, for the builder at hand, and the HTML and LaTeX
+# builds share _build/.doctrees: the PDF reads every page afresh (--all), and its doctrees are dropped afterwards
+# so that the next HTML build does not reuse them. LaTeX's auxiliary files from an earlier build can break a
+# build, so _build/latex starts empty.
+pdf: $(INSTALLED) tex-deps
+	rm -rf $(BUILD_DIR)/latex
+	$(VENV)/bin/jupyter-book build . --builder pdflatex --all $(JB_FLAGS); \
+	  status=$$?; rm -rf $(BUILD_DIR)/.doctrees; exit $$status
+	mkdir -p $(BUILD_DIR)/html && cp $(BUILD_DIR)/latex/$(PDF_NAME) $(BUILD_DIR)/html/
+	@# ... and in the work build, so that the next `make book` publishes it again (dropped with the work build).
+	if [ -d $(WORK_DIR)/_build/html ]; then cp $(BUILD_DIR)/latex/$(PDF_NAME) $(WORK_DIR)/_build/html/; fi
+
+## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
+site-zip: book pdf
+	$(PYTHON) -m coup1917.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

@@ -16,6 +16,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.citations")
     app.setup_extension("coup1917.sphinx.plotly_output")
     app.setup_extension("coup1917.sphinx.theme_scripts")
+    app.setup_extension("coup1917.sphinx.pdf")
+    app.setup_extension("coup1917.sphinx.downloads")
     app.setup_extension("coup1917.sphinx.accessibility")
     app.connect("builder-inited", _add_static_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,10 +10,15 @@ page, so the browser caches it, and no CDN.
 
 The build stops if a chart uses a trace type the bundle does not register, or if the bundle's plotly.js version is
 not the one the installed plotly Python package writes figures for.
+
+For the LaTeX builder (the PDF edition) the same output becomes a vector figure: kaleido exports it as a PDF
+through Debian's Chromium, one browser kept for the whole build, and myst-nb includes it as an image.
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import hashlib
 import json
 import re
@@ -21,6 +26,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+import kaleido
 import plotly.io
 import plotly.offline
 from docutils import nodes
@@ -32,6 +38,7 @@ from coup1917 import ROOT
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 CHART_MARKER = 'class="plotly-graph-div"'
 CHART_CSS = Path(__file__).parent / "static" / "charts.css"
+PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
 # (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -84,15 +91,30 @@ def chart_html(figure: dict) -> str:
 class PlotlyMimeRenderer:
     """myst-nb renderer plugin for Plotly's own output type; HTML builders prefer it to any other output."""
 
-    mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 1) for builder in ("html", "dirhtml", "singlehtml")]
+    mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 1)
+                               for builder in ("html", "dirhtml", "singlehtml", "latex")]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != PLOTLY_MIME_TYPE:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
+        if renderer.renderer.sphinx_env.app.builder.format == "latex":
+            return renderer.render_image(dataclasses.replace(
+                data, mime_type="application/pdf", content=base64.b64encode(chart_pdf(figure)).decode()))
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
         return [nodes.raw("", chart_html(figure), format="html", classes=["output", "plotly-chart"])]
+
+
+def chart_pdf(figure: dict) -> bytes:
+    """The chart as a vector PDF at the height the chapter gave it."""
+    kaleido.start_sync_server(silence_warnings=True)  # one Chromium for the whole build (a no-op once running)
+    height = figure.get("layout", {}).get("height", 420)
+    return plotly.io.to_image(figure, format="pdf", width=PDF_CHART_WIDTH, height=height, validate=False)
+
+
+def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
+    kaleido.stop_sync_server(silence_warnings=True)
 
 
 def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
@@ -123,4 +145,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _check_versions)
     app.connect("html-page-context", _add_chart_assets)
     app.connect("build-finished", _copy_bundle)
+    app.connect("build-finished", _stop_exporter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,78 @@
+"""The zipped site opens from disk (file://) in Chromium: navigation, search, charts, no error, no network.
+
+`make test` builds _build/site.zip before the tests run. The chart check visits every page of the book and
+requires every Plotly chart on it to have drawn its SVG; with no chart in the book yet it holds vacuously, and it
+bites as soon as a chart's script or data fails to load from disk.
+"""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coup1917 import ROOT
+from coup1917.fidelity import toc_pages
+
+SITE_ZIP = ROOT / "_build" / "site.zip"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    if not SITE_ZIP.exists():
+        pytest.fail(f"no {SITE_ZIP}: run the tests with `make test`, which builds it first")
+    target = tmp_path_factory.mktemp("site")
+    with zipfile.ZipFile(SITE_ZIP) as archive:
+        archive.extractall(target)
+    return target / SITE_ZIP.stem
+
+
+@pytest.fixture
+def page(browser):  # the session's Chromium, from conftest.py
+    """A page that records console errors, uncaught exceptions and every request that leaves the disk."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("request", lambda request: request.url.startswith(("file:", "data:", "blob:"))
+            or page.problems.append(f"network request: {request.url}"))
+    yield page
+    context.close()
+
+
+def test_navigation_from_the_landing_page(site, page):
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_url("**/chapters/index.html")
+    page.click("a.right-next")
+    assert "Kerensky and the Bolsheviks" in page.inner_text("h1")
+    page.click("nav.bd-links a:text('The Coup')")
+    assert page.url.endswith("chapters/03-the-coup.html")
+    assert "Lenin now secretly returned to Petrograd" in page.inner_text("article")
+    assert page.problems == []
+
+
+def test_search_finds_the_text(site, page):
+    page.goto((site / "search.html").as_uri() + "?q=Sovnarkom")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    assert any("03-the-coup.html" in href for href in results.evaluate_all("links => links.map(a => a.href)"))
+    assert page.problems == []
+
+
+def test_the_download_menu_offers_the_notebook_and_the_pdf_and_both_are_there(site, page):
+    page.goto((site / "chapters" / "03-the-coup.html").as_uri())
+    links = page.locator(".dropdown-download-buttons a").evaluate_all("links => links.map(a => a.href)")
+    notebook = next(link for link in links if link.endswith(".ipynb"))
+    pdf = next(link for link in links if link.endswith(".pdf"))
+    for link in (notebook, pdf):
+        assert Path(link.removeprefix("file://")).is_file(), link
+
+
+@pytest.mark.parametrize("page_path", toc_pages(ROOT))
+def test_every_chart_on_every_page_renders(site, page, page_path):
+    page.goto((site / page_path).as_uri())
+    page.wait_for_load_state("load")
+    charts = page.locator(".plotly-graph-div")
+    for index in range(charts.count()):
+        charts.nth(index).locator("svg.main-svg").first.wait_for(timeout=15_000)
+    assert page.problems == []
