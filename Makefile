@@ -40,10 +40,11 @@ $(NODE_MODULES): package-lock.json
 
 # Sphinx re-reads a chapter, and myst-nb's execution cache re-runs it, only when the chapter's own text changes:
 # when a table, its descriptor or the package changes, start the build afresh so the charts and glued figures
-# come from the new data (and bad data stops the build). Only the work directory goes: the last good book stays.
+# come from the new data (and bad data stops the build). The work build goes, and the PDF build's execution
+# cache; the last good book in _build/html stays until a new one replaces it.
 EXECUTION_INPUTS := $(WORK_DIR)/.execution-inputs
 $(EXECUTION_INPUTS): $(wildcard data/*.csv data/datapackage.json coup1917/*.py coup1917/sphinx/*.py)
-	rm -rf $(WORK_DIR)
+	rm -rf $(WORK_DIR) $(BUILD_DIR)/.jupyter_cache
 	mkdir -p $(WORK_DIR) && touch $@
 
 ## lock: re-resolve requirements.txt (the direct pins) into requirements.lock (every package, with hashes)

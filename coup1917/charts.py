@@ -186,6 +186,9 @@ class _PlotlyOutput:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return self._bundle
 
+    def __repr__(self) -> str:  # the output's text/plain: the same in every run (no memory address)
+        return "<Plotly chart>"
+
 
 def glue_chart(name: str, figure: go.Figure) -> None:
     """Show the chart (Jupyter draws it with Plotly's own renderer) and glue it under ``name`` for the book's

@@ -1,5 +1,5 @@
 """coup1917.build through `make book`: every kind of bad input stops the build with one line naming the file and
-the line or row, and a failed build leaves the last good book as it was.
+the line or row, a failed build leaves the last good book as it was, and two clean builds are byte-identical.
 
 Each case breaks its own copy of the book (tests/conftest.py: copy_book), seeded with the built book as its "last
 good" _build/html, and runs the real `make book` there; the copies build two at a time.
@@ -7,13 +7,14 @@ good" _build/html, and runs the real `make book` there; the copies build two at 
 
 import re
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from conftest import HTML_DIR, copy_book, make_book, tree_digest
-from coup1917 import build
+from coup1917 import ROOT, build
 
 FRONT_MATTER_END = 13  # the line of the closing "---" in chapters/02-the-second-congress.md
 PROSE_PAGE = "chapters/02-the-second-congress.md"
@@ -98,11 +99,22 @@ CASES = [malformed_csv, inconsistent_csv, unknown_citation, broken_cross_referen
 
 def run_case(case, root: Path):
     book = copy_book(root / case.__name__)
+    seed_execution_cache(book)
     expected = case(book)
     shutil.copytree(HTML_DIR, book / "_build" / "html")  # the last good book
     before = tree_digest(book / "_build" / "html")
     done = make_book(book)
     return expected, done, before == tree_digest(book / "_build" / "html")
+
+
+def seed_execution_cache(book: Path) -> None:
+    """Give the copy the built book's execution cache, as a developer's checkout has it: notebooks whose code is
+    unchanged are not run again. The Makefile still drops it when a case changes the data (newer than the
+    stamp), as it would in the checkout."""
+    cache = ROOT / "_build" / "work" / "_build" / ".jupyter_cache"
+    work = book / "_build" / "work"
+    shutil.copytree(cache, work / "_build" / ".jupyter_cache")
+    (work / ".execution-inputs").touch()
 
 
 @pytest.fixture(scope="module")
@@ -135,25 +147,46 @@ def test_bad_input_stops_make_book_with_one_line_and_keeps_the_last_good_book(ou
     assert html_intact, f"{case}: _build/html changed"
 
 
-# --- the real path once more, from a good build of the copy itself ---------------------------------------------
+# --- two clean builds of the same sources; then a failure after a good build ------------------------------------
 
-def test_a_failed_make_book_keeps_the_book_the_last_good_one_built(tmp_path):
-    book = copy_book(tmp_path / "book")
-    first = make_book(book)
-    assert first.returncode == 0, first.stderr
+@pytest.fixture(scope="module")
+def clean_builds(tmp_path_factory):
+    """The book copied into two directories and built from clean in each, side by side."""
+    root = tmp_path_factory.mktemp("clean-books")
+    books = [copy_book(root / name) for name in ("first", "second")]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        builds = list(pool.map(make_book, books))
+    print(f"two clean builds side by side: {time.monotonic() - started:.0f} s")
+    for done in builds:
+        assert done.returncode == 0, done.stderr
+    return books
+
+
+def test_two_clean_builds_are_byte_identical(clean_builds):
+    """Chart ids come from the figures, pages carry no build date, notebooks' cell ids are numbered, and the
+    published site leaves out Sphinx's .buildinfo (a hash of paths): two directories, the same bytes."""
+    first, second = (tree_digest(book / "_build" / "html") for book in clean_builds)
+    assert first.keys() == second.keys(), sorted(first.keys() ^ second.keys())
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert not differing, f"files that differ between two builds: {differing}"
+    assert len(first) > 50 and any(name.endswith("chronology.html") for name in first)
+
+
+def test_a_failed_make_book_keeps_the_book_the_last_good_one_built(clean_builds):
+    book = clean_builds[0]
     html = book / "_build" / "html"
     good = tree_digest(html)
     assert "index.html" in good and not list(html.parent.glob("html.*"))  # swapped in, nothing left over
     undefined_glossary_term(book)
-    second = make_book(book)
-    assert second.returncode != 0
+    failed = make_book(book)
+    assert failed.returncode != 0
     assert tree_digest(html) == good
 
 
 # --- the pieces ------------------------------------------------------------------------------------------------
 
 def test_the_toc_check_passes_the_real_book():
-    from coup1917 import ROOT
     assert build.toc_problems(ROOT) == []
 
 
