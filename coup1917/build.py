@@ -40,9 +40,10 @@ _CELL_RULE = "-" * 18
 class BuildFailed(Exception):
     """The build stopped; ``problems`` are the one-line messages for the reader of the terminal."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], log: Path | None = None):
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.log = log  # the build's whole output, when the build got as far as running
 
 
 # --- the table of contents ------------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def build(book: Path, work: Path, out: Path, jupyter_book_options: list[str]) ->
         finished = subprocess.run([str(jupyter_book), "build", str(book), "--path-output", str(work),
                                    *jupyter_book_options], stdout=log, stderr=subprocess.STDOUT, cwd=book)
     if finished.returncode != 0:
-        raise BuildFailed(log_problems(log_file.read_text(encoding="utf-8", errors="replace"), book))
+        raise BuildFailed(log_problems(log_file.read_text(encoding="utf-8", errors="replace"), book), log_file)
     publish(work / "_build" / "html", out)
 
 
@@ -185,14 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     book = arguments.book.resolve()
     work = (arguments.work or book / "_build" / "work").resolve()
     out = (arguments.out or book / "_build" / "html").resolve()
-    print(f"Building the book in {work} (log: {work / 'build.log'}) ...", flush=True)
+    print(f"Building the book in {work} ...", flush=True)
     try:
         build(book, work, out, jupyter_book_options)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
         kept = f"the last good book in {out} is unchanged" if out.exists() else f"no book in {out}"
-        print(f"Build failed: {kept}; full log: {work / 'build.log'}", file=sys.stderr)
+        log = f"; full log: {failure.log}" if failure.log else ""
+        print(f"Build failed: {kept}{log}", file=sys.stderr)
         return 1
     print(f"Built: {out}")
     return 0
