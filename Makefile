@@ -7,6 +7,7 @@ PYTHON    := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 NODE_MODULES := node_modules/.package-lock.json
 BUILD_DIR := _build
+WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
 
@@ -38,12 +39,15 @@ $(NODE_MODULES): package-lock.json
 	touch $@
 
 # A page whose tables or package modules change is re-read and re-executed, and only that page
-# (coup1917/sphinx/execution_inputs.py). A change to the Sphinx extensions changes how every page is read and
-# written, not what the notebooks compute: start from a fresh environment and HTML, keeping the execution cache.
-EXTENSIONS_STAMP := $(BUILD_DIR)/.extensions-stamp
-$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/* coup1917/sphinx/templates/static/*)
-	rm -rf $(BUILD_DIR)/html $(BUILD_DIR)/.doctrees
-	mkdir -p $(BUILD_DIR) && touch $@
+# (coup1917/sphinx/execution_inputs.py), in the work build and in the PDF build alike. A change to the Sphinx
+# extensions changes how every page is read and written, not what the notebooks compute: the work build starts
+# from a fresh environment and HTML, keeping its execution cache; the last good book in _build/html stays until a
+# new one replaces it.
+EXTENSIONS_STAMP := $(WORK_DIR)/.extensions-stamp
+$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/* coup1917/sphinx/templates/*.html \
+                                coup1917/sphinx/templates/static/*)
+	rm -rf $(WORK_DIR)/_build/html $(WORK_DIR)/_build/.doctrees
+	mkdir -p $(WORK_DIR) && touch $@
 
 ## lock: re-resolve requirements.txt (the direct pins) into requirements.lock (every package, with hashes)
 lock: $(INSTALLED)
@@ -51,9 +55,10 @@ lock: $(INSTALLED)
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
 
-## book: build the HTML book into _build/html (warnings are errors)
+## book: build the HTML book into _build/html (warnings are errors). It is built in $(WORK_DIR) and swapped in
+## only when the build succeeds; on failure each problem is printed as one line, file:line: message.
 book: $(INSTALLED) $(NODE_MODULES) $(EXTENSIONS_STAMP)
-	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	$(PYTHON) -m coup1917.build . --work $(WORK_DIR) --out $(BUILD_DIR)/html $(JB_FLAGS)
 
 ## system-deps: Debian packages the tests need (Chromium for the browser tests), installed only when missing
 system-deps:
@@ -109,6 +114,8 @@ pdf: $(INSTALLED) tex-deps
 	$(VENV)/bin/jupyter-book build . --builder pdflatex --all $(JB_FLAGS); \
 	  status=$$?; rm -rf $(BUILD_DIR)/.doctrees; exit $$status
 	mkdir -p $(BUILD_DIR)/html && cp $(BUILD_DIR)/latex/$(PDF_NAME) $(BUILD_DIR)/html/
+	@# ... and in the work build, so that the next `make book` publishes it again (dropped with the work build).
+	if [ -d $(WORK_DIR)/_build/html ]; then cp $(BUILD_DIR)/latex/$(PDF_NAME) $(WORK_DIR)/_build/html/; fi
 
 ## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
 site-zip: book pdf

@@ -1,7 +1,12 @@
 """Fixtures shared by the tests: the repository, the built book, the copy-text, the book served to a browser."""
 
+import contextlib
 import functools
+import hashlib
 import http.server
+import os
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -38,17 +43,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve(directory: Path):
+    """``directory`` served on 127.0.0.1 (a free port); yields the base URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def book_url():
     if not (HTML_DIR / "index.html").exists():
         pytest.fail(f"no built book in {HTML_DIR}: run the tests with `make test`, which builds it first")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML_DIR)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(HTML_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +79,38 @@ def browser():
 def artefacts() -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
+
+
+# --- copies of the book, for builds that break or change it ------------------------------------------------------
+
+#: What `make book` reads. The package is copied too, so a copy's chapters load the copy's data (PYTHONPATH).
+BOOK_SOURCES = ("Makefile", "_config.yml", "_toc.yml", "chapters", "data", "references.bib", "coup1917",
+                "package.json", "package-lock.json", "pyproject.toml", "requirements.lock")
+VENV = ROOT / ".venv"
+
+
+def copy_book(destination: Path) -> Path:
+    """A copy of the book's sources in ``destination`` (node_modules linked, not copied)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
+
+
+def make_book(book: Path) -> subprocess.CompletedProcess:
+    """`make book` in a copy, with this worktree's virtual environment and npm packages, which it never remakes."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "book", f"VENV={VENV}", "-o", f"{VENV}/.installed",
+         "-o", "node_modules/.package-lock.json"],
+        cwd=book, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(book)})
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``directory``."""
+    return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(directory.rglob("*")) if path.is_file()}

@@ -18,8 +18,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.theme_scripts")
     app.setup_extension("coup1917.sphinx.pdf")
     app.setup_extension("coup1917.sphinx.downloads")
+    app.setup_extension("coup1917.sphinx.accessibility")
     app.setup_extension("coup1917.sphinx.execution_inputs")
-    app.setup_extension("coup1917.sphinx.theme_assets")
     app.connect("builder-inited", _add_static_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

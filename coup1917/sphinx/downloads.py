@@ -6,9 +6,9 @@ outputs the page shows, beside the page's source in ``_sources``. The theme's ".
 the browser; it becomes the link to the PDF edition, which ``make pdf`` copies into the site's root.
 """
 
-import shutil
 from pathlib import Path
 
+import nbformat
 from sphinx.application import Sphinx
 
 
@@ -19,7 +19,12 @@ def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
         return
     copy = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(executed, copy)
+    # Cell ids are random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so
+    # that two builds of one commit offer the same file.
+    notebook = nbformat.read(executed, as_version=4)
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"
+    nbformat.write(notebook, copy)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

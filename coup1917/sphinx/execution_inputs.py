@@ -22,6 +22,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+from contextlib import suppress
 from pathlib import Path
 
 import jupytext
@@ -154,7 +155,10 @@ def _invalidate(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
         edited = sorted(Path(path).name for path in current.keys() | previous.keys()
                         if current.get(path) != previous.get(path))
         cache = cache or get_cache(recorded.cache_dir)
-        stale = [record.pk for record in cache.list_cache_records() if record.uri == source]
+        stale = {record.pk for record in cache.list_cache_records() if record.uri == source}
+        # A cache copied from another checkout holds the page's outputs under another path: match its code too.
+        with suppress(KeyError):
+            stale.add(cache.match_cache_notebook(jupytext.read(source, fmt="md:myst")).pk)
         for pk in stale:
             cache.remove_cache(pk)
         if stale:

@@ -41,8 +41,10 @@ CHART_MARKER = 'class="plotly-graph-div"'
 CHART_CSS = Path(__file__).parent / "static" / "charts.css"
 CHART_LOADER = Path(__file__).parent / "static" / "charts.js"
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
-# The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+# The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
+# (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud"]}
 
 
 @lru_cache

@@ -1,5 +1,6 @@
-"""Every page of the built book in Chromium: charts render, hover shows the data, nothing leaves 127.0.0.1, no
-console error; a full-page screenshot of each chart page goes to tests/artefacts/."""
+"""Every page of the built site in Chromium (the book's pages, and every other HTML file Sphinx writes: the index,
+the search page): charts render, hover shows the data, nothing leaves 127.0.0.1, no console error; a full-page
+screenshot of each chart page goes to tests/artefacts/."""
 
 import json
 from dataclasses import dataclass, field
@@ -7,10 +8,23 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conftest import HTML_DIR
 from coup1917 import fidelity, ROOT
 from coup1917.data import load_table
 
-PAGES = fidelity.toc_pages(ROOT)
+#: Folders of the site that hold assets and downloads, not pages.
+NOT_PAGES = {"_static", "_sources", "_downloads", "_images"}
+
+
+def site_pages() -> list[str]:
+    """The book's pages (from _toc.yml, so a missing build fails rather than finds nothing) and every other HTML
+    file of the built site."""
+    built = {str(path.relative_to(HTML_DIR)) for path in HTML_DIR.rglob("*.html")
+             if not NOT_PAGES & set(path.relative_to(HTML_DIR).parts)}
+    return sorted(set(fidelity.toc_pages(ROOT)) | built)
+
+
+PAGES = site_pages()
 CHART_PAGES = {
     "chapters/03-the-coup.html": 1,
     "chapters/04-the-constituent-assembly-election.html": 2,

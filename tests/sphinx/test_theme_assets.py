@@ -1,5 +1,5 @@
-"""coup1917.sphinx.theme_assets: no page loads the theme's fontawesome.js, and its icons are still drawn (by the
-Font Awesome web font of the theme's style sheet)."""
+"""coup1917/sphinx/templates/static/webpack-macros.html: no page loads the theme's fontawesome.js, and its icons
+are still drawn (by the Font Awesome web font of the theme's style sheet)."""
 
 
 def test_no_page_loads_fontawesome_js_but_every_page_keeps_the_theme_assets(built_pages):
