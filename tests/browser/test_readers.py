@@ -24,7 +24,10 @@ def open_page(browser, url: str, mode: str = "light", javascript: bool = True):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
     page = context.new_page()
     page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-    page.goto(url, wait_until="load")  # charts are drawn as the page is parsed
+    page.goto(url, wait_until="load")
+    if javascript:  # charts are drawn once plotly.js, fetched after the text has painted, has run
+        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                               ".every(chart => chart.querySelector('.main-svg'))")
     return context, page
 
 
