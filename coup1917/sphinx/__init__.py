@@ -11,6 +11,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.editorial")
     app.setup_extension("coup1917.sphinx.metadata")
+    app.setup_extension("coup1917.sphinx.root_redirect")
     app.setup_extension("coup1917.sphinx.dates")
     app.setup_extension("coup1917.sphinx.sic")
     app.setup_extension("coup1917.sphinx.citations")
