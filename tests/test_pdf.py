@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from coup1917 import ROOT
-from coup1917.fidelity import differences, toc_pages
+from coup1917.book import html_pages
+from coup1917.fidelity import differences
 from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 
 LATEX_DIR = ROOT / "_build" / "latex"
@@ -67,7 +68,7 @@ def test_every_margin_note_is_set_in_the_margin(pdf):
     With no margin note in the chapters this holds trivially; the fixture book below checks the mechanism."""
     margin_directive = re.compile(r"^(:{3,}|`{3,})\{margin\}", re.M)
     sources = sum(len(margin_directive.findall((ROOT / page).with_suffix(".md").read_text(encoding="utf-8")))
-                  for page in toc_pages(ROOT))
+                  for page in html_pages(ROOT))
     assert (LATEX_DIR / pdf.name).with_suffix(".tex").read_text(encoding="utf-8").count(MARGIN_NOTE) == sources
     found = lines(pdf)
     # Justified lines of the author's text all end at the right edge of the text block.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coup1917 import ROOT
-from coup1917.fidelity import toc_pages
+from coup1917.book import html_pages
 
 SITE_ZIP = ROOT / "_build" / "site.zip"
 
@@ -68,7 +68,7 @@ def test_the_download_menu_offers_the_notebook_and_the_pdf_and_both_are_there(si
         assert Path(link.removeprefix("file://")).is_file(), link
 
 
-@pytest.mark.parametrize("page_path", toc_pages(ROOT))
+@pytest.mark.parametrize("page_path", html_pages(ROOT))
 def test_every_chart_on_every_page_renders(site, page, page_path):
     page.goto((site / page_path).as_uri())
     page.wait_for_load_state("load")

@@ -27,14 +27,13 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import kaleido
 import plotly.io
 import plotly.offline
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from coup1917 import ROOT
+from coup1917 import ROOT, chart_export
 
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 CHART_MARKER = 'class="plotly-graph-div"'
@@ -112,14 +111,15 @@ class PlotlyMimeRenderer:
 
 
 def chart_pdf(figure: dict) -> bytes:
-    """The chart as a vector PDF at the height the chapter gave it."""
-    kaleido.start_sync_server(silence_warnings=True)  # one Chromium for the whole build (a no-op once running)
-    height = figure.get("layout", {}).get("height", 420)
-    return plotly.io.to_image(figure, format="pdf", width=PDF_CHART_WIDTH, height=height, validate=False)
+    """The chart as a vector PDF (one Chromium for the whole build, every export under a timeout)."""
+    try:
+        return chart_export.chart_pdf(figure, PDF_CHART_WIDTH)
+    except chart_export.ExportFailed as failure:
+        raise ExtensionError(str(failure)) from None
 
 
 def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
-    kaleido.stop_sync_server(silence_warnings=True)
+    chart_export.stop()
 
 
 def _serving_bundle(app: Sphinx) -> bool:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import HTML_DIR
-from coup1917 import fidelity, ROOT
+from coup1917 import ROOT, book
 from coup1917.data import load_table
 
 #: Folders of the site that hold assets and downloads, not pages.
@@ -21,7 +21,7 @@ def site_pages() -> list[str]:
     file of the built site."""
     built = {str(path.relative_to(HTML_DIR)) for path in HTML_DIR.rglob("*.html")
              if not NOT_PAGES & set(path.relative_to(HTML_DIR).parts)}
-    return sorted(set(fidelity.toc_pages(ROOT)) | built)
+    return sorted(set(book.html_pages(ROOT)) | built)
 
 
 PAGES = site_pages()
