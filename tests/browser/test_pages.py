@@ -8,12 +8,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import HTML_DIR
 from coup1917 import ROOT, book
+from coup1917.testing import HTML_DIR
 from coup1917.data import load_table
 
 #: Folders of the site that hold assets and downloads, not pages.
 NOT_PAGES = {"_static", "_sources", "_downloads", "_images"}
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]  # the built book in Chromium
 
 
 def site_pages() -> list[str]:

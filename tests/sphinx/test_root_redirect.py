@@ -1,10 +1,11 @@
 """The site's index.html forwards to the root page and names the edition's icon (no request for /favicon.ico)."""
 
+import pytest
 from bs4 import BeautifulSoup
 
-from coup1917 import ROOT
+from coup1917.testing import HTML_DIR
 
-HTML_DIR = ROOT / "_build" / "html"
+pytestmark = pytest.mark.book
 
 
 def test_root_page_forwards_with_icon_and_link():
