@@ -80,7 +80,7 @@ check: $(INSTALLED)
 
 ## test: build the book and the PDF, then run the whole test suite
 test: book pdf site-zip system-deps
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
 lab: $(INSTALLED)

@@ -104,18 +104,19 @@ class PlotlyMimeRenderer:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
         if renderer.renderer.sphinx_env.app.builder.format == "latex":
+            chart = chart_pdf(figure, renderer.source)
             return renderer.render_image(dataclasses.replace(
-                data, mime_type="application/pdf", content=base64.b64encode(chart_pdf(figure)).decode()))
+                data, mime_type="application/pdf", content=base64.b64encode(chart).decode()))
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
         return [nodes.raw("", chart_html(figure), format="html", classes=["output", "plotly-chart"])]
 
 
-def chart_pdf(figure: dict) -> bytes:
+def chart_pdf(figure: dict, page: str) -> bytes:
     """The chart as a vector PDF (one Chromium for the whole build, every export under a timeout)."""
     try:
         return chart_export.chart_pdf(figure, PDF_CHART_WIDTH)
     except chart_export.ExportFailed as failure:
-        raise ExtensionError(str(failure)) from None
+        raise ExtensionError(f"{page}: {failure}") from None
 
 
 def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
