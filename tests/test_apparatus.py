@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from coup1917 import COPY_TEXT, DATA_DIR, ROOT
-from coup1917.calendar import to_new_style
+from coup1917.calendar import new_style_of
 from coup1917.sphinx.sic import SEPARATOR
 
 CHAPTERS = ROOT / "chapters"
@@ -100,7 +100,7 @@ def bibliography_keys() -> set[str]:
     return set(CITE_KEYS.findall((ROOT / "references.bib").read_text(encoding="utf-8")))
 
 
-CHRONOLOGY_COLUMNS = ["event", "date_old_style", "essay_line", "source", "note"]
+CHRONOLOGY_COLUMNS = ["event", "date", "essay_line", "source", "note"]
 
 
 @pytest.fixture(scope="module")
@@ -117,16 +117,17 @@ def test_chronology_rows_are_dated_sourced_and_placed(chronology):
     for number, row in enumerate(chronology, start=2):
         where = f"data/chronology.csv row {number}"
         assert row["event"].strip(), where
-        assert to_new_style(row["date_old_style"]) >= date(1917, 7, 1), where
+        assert date(1917, 7, 1) <= new_style_of(row["date"]) <= date(1924, 12, 31), where
         assert row["source"] in keys, f"{where}: {row['source']!r} is not in references.bib"
         if row["essay_line"]:
             assert copy_lines[int(row["essay_line"]) - 1].strip(), f"{where}: copy-text line is empty"
 
 
-def test_chronology_runs_from_kerensky_to_the_third_congress_in_order(chronology):
-    dates = [row["date_old_style"] for row in chronology]
+def test_chronology_runs_from_kerensky_to_the_constitution_of_1924_in_order(chronology):
+    dates = [new_style_of(row["date"]) for row in chronology]
     assert dates == sorted(dates)
-    assert "Kerensky" in chronology[0]["event"] and "Third Congress" in chronology[-1]["event"]
+    assert "Kerensky" in chronology[0]["event"] and "constitution" in chronology[-1]["event"]
+    assert dates[-1] == date(1924, 1, 31)
 
 
 def test_citation_file_agrees_with_the_book():
