@@ -151,4 +151,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", rewrite_when_numbers_move)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
+    app.add_css_file("paragraphs.css")  # in the package's static folder, which coup1917.sphinx adds to the site
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
