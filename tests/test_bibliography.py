@@ -71,3 +71,25 @@ def test_no_encyclopedia_or_library_web_page_is_cited(entries):
     for key, entry in entries.items():
         url = entry.fields.get("url", "")
         assert not re.search(r"wikipedia|encspb|prlib", url + key), f"references.bib: {key} cites {url or key}"
+
+
+def test_the_bibliography_is_in_the_alphabetical_order_of_its_labels(entries):
+    """pybtex's BaseStyle takes its order from a sorting style; a ``sort`` method on the style would be ignored."""
+    from pybtex.plugin import find_plugin
+
+    from coup1917.sphinx import citations
+
+    class _App:  # registers the pybtex plugins without a Sphinx build
+        def add_role(self, *args):
+            pass
+
+        def connect(self, *args):
+            pass
+
+    citations.setup(_App())
+    style = find_plugin("pybtex.style.formatting", "edition_author_year")()
+    ordered = list(style.sort(entries.values()))
+    labels = list(style.format_labels(ordered))
+    assert len(labels) == len(entries)
+    assert labels == sorted(labels, key=str.casefold)
+    assert labels[0] == "Bunyan and Fisher 1934" and "Pipes 1990" in labels
