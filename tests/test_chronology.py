@@ -16,7 +16,7 @@ PAGE = "chapters/chronology.html"
 def chronology_rows(built_pages) -> list[list]:
     table = BeautifulSoup(built_pages[PAGE], "html.parser").select_one("article table")
     header = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert header == ["Old Style", "New Style", "Event", "Source", "Essay"]
+    assert header == ["Old Style", "New Style", "Event", "Source", "Essay", "Note"]
     return table.select("tbody tr")
 
 
@@ -28,6 +28,7 @@ def test_every_event_is_listed_with_both_dates(built_pages):
         old_style, new_style, text = (cell.get_text(" ", strip=True) for cell in row.select("td")[:3])
         written = event.date.strftime("%Y-%m-%d")
         assert text == event.event
+        assert row.select("td")[5].get_text(" ", strip=True) == (event.note if isinstance(event.note, str) else ""), event.event
         if calendar.calendar_of(written) == "OS":
             assert old_style == calendar.spelled(written)
             assert new_style == calendar.spelled(calendar.to_new_style(written).isoformat()), event.event
