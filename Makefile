@@ -10,6 +10,12 @@ BUILD_DIR := _build
 WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
+# The date of the sources, the last commit's: the PDF's and the EPUB's dates and identifiers come from it, so that two
+# builds of one commit are the same files (coup1917/sphinx/metadata.py).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
 
