@@ -84,8 +84,8 @@ def artefacts() -> Path:
 # --- copies of the book, for builds that break or change it ------------------------------------------------------
 
 #: What `make book` reads. The package is copied too, so a copy's chapters load the copy's data (PYTHONPATH).
-BOOK_SOURCES = ("Makefile", "_config.yml", "_toc.yml", "chapters", "data", "references.bib", "coup1917",
-                "package.json", "package-lock.json", "pyproject.toml", "requirements.lock")
+BOOK_SOURCES = ("Makefile", "_config.yml", "_toc.yml", "CITATION.cff", "chapters", "data", "references.bib",
+                "coup1917", "package.json", "package-lock.json", "pyproject.toml", "requirements.lock")
 VENV = ROOT / ".venv"
 
 

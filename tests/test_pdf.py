@@ -116,6 +116,7 @@ def test_margin_notes_are_set_in_the_margin(tmp_path):
     (book / "chapters").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book)
     shutil.copy(ROOT / "references.bib", book)
+    shutil.copy(ROOT / "CITATION.cff", book)  # the edition's metadata (coup1917/sphinx/metadata.py)
     shutil.copytree(ROOT / "coup1917" / "sphinx" / "static", book / "coup1917" / "sphinx" / "static")  # logo
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n"
                                    "  - file: chapters/text\n", encoding="utf-8")

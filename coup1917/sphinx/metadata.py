@@ -112,6 +112,9 @@ def source_date_epoch(book_dir: Path) -> int:
 
 def edition(book_dir: Path, edition_metadata: dict) -> Edition:
     citation_path = book_dir / CITATION_FILE
+    if not citation_path.is_file():
+        raise ConfigError(f"{citation_path}: missing; the edition's title, version, editors, keywords and licence "
+                          "are read from it")
     citation = yaml.safe_load(citation_path.read_text(encoding="utf-8"))
     licence = citation["license"]
     if licence not in LICENSE_URLS:
@@ -144,7 +147,7 @@ def edition_of(app: Sphinx) -> Edition:
 
 
 def add_meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    tags = "".join(f'<meta name="{escape(name)}" content="{escape(value)}">\n'
+    tags = "".join(f'<meta name="{escape(name)}" content="{escape(value)}" />\n'
                    for name, value in edition_of(app).meta_tags())
     context["metatags"] = context.get("metatags", "") + tags
 
