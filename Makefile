@@ -17,7 +17,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
+.PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip epub
 
 # Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
 # latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
@@ -72,7 +72,7 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 ## test: build the book, then run the whole test suite
-test: book pdf site-zip system-deps
+test: book pdf epub site-zip system-deps
 	$(PYTHON) -m pytest
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
@@ -123,6 +123,17 @@ pdf: $(INSTALLED) tex-deps
 	@# ... and in the work build, so that the next `make book` publishes it again (dropped with the work build).
 	if [ -d $(WORK_DIR)/_build/html ]; then cp $(BUILD_DIR)/latex/$(PDF_NAME) $(WORK_DIR)/_build/html/; fi
 
-## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
-site-zip: book pdf
+## epub: the whole book as an EPUB 3 into _build/epub, checked (EPUBCheck, on Java; the text guard) and put in the site.
+## Like the PDF it reads every page afresh (charts become images for it) and drops its doctrees afterwards.
+EPUB_NAME := $(PDF_NAME:.pdf=.epub)
+epub: $(INSTALLED) system-deps
+	@command -v java >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
+	rm -rf $(BUILD_DIR)/epub
+	timeout 1200 $(VENV)/bin/jupyter-book build . --builder custom --custom-builder epub --all $(JB_FLAGS); \
+	  status=$$?; rm -rf $(BUILD_DIR)/.doctrees; exit $$status
+	timeout 600 $(PYTHON) -m coup1917.epub $(BUILD_DIR)/epub/$(EPUB_NAME) $(BUILD_DIR)/html $(WORK_DIR)/_build/html
+
+## site-zip: the built site with its PDF and EPUB as one zip (_build/site.zip) that opens from disk, offline
+site-zip: book pdf epub
 	$(PYTHON) -m coup1917.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

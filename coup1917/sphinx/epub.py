@@ -10,7 +10,7 @@
 - **Margin notes** become EPUB footnotes: an ``<aside epub:type="footnote">`` after the paragraph the note stood
   beside, and a numbered ``epub:type="noteref"`` link at that paragraph's start, which e-readers open as a pop-up.
 - **Charts** are PNG images (:mod:`coup1917.sphinx.plotly_output`) whose alt text is the figure's caption and
-  its text alternative; the data dropdowns are written open, so the table is there on any reader.
+  its text alternative; the data dropdowns are written as plain blocks, so the table is there on any reader.
 - **No scripts, no downloads**: e-readers need no JavaScript (a scripted EPUB must declare it, and most readers
   ignore it), and the files a page offers for download are not part of an EPUB: their names stay as text.
 - **Reproducible**: the archive's entries carry the date of ``SOURCE_DATE_EPOCH``, not the files' times.
@@ -35,7 +35,8 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx_design.dropdown import dropdown_main
+from bs4 import BeautifulSoup
+from myst_nb.sphinx_ import HideCodeCellNode
 
 from coup1917.sphinx.accessibility import _text_alternative
 from coup1917.sphinx.downloads import epub_name
@@ -160,7 +161,8 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
             if note.children and isinstance(note[0], nodes.title) and not note[0].astext():
                 note.remove(note[0])
             paragraph = AttachMarginsToParagraphs._next_paragraph(margin)
-            if paragraph is None:  # nothing follows: the note stays where it stood, as a plain aside
+            if paragraph is None:  # no paragraph follows (a table does): the note stays, an aside no reader hides
+                note["footnote"] = False
                 margin.replace_self(note)
                 continue
             margin.parent.remove(margin)
@@ -168,13 +170,38 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1, note)
 
 
+class OpenDropdowns(SphinxPostTransform):
+    """A chart's data dropdown becomes a plain block under its title (EPUB only): e-readers show ``<details>``
+    unevenly, and sphinx-design's summary markup (an inline SVG chevron) is not valid EPUB content.
+
+    Runs before sphinx-design turns the dropdown into its HTML form (priority 199)."""
+
+    default_priority = 150
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        for dropdown in list(self.document.findall(nodes.container)):
+            if dropdown.get("design_component") == "dropdown":
+                dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
+
+
 class ReaderFriendlyPages(SphinxPostTransform):
-    """Chart images named and described; data dropdowns open; download links as their file names (EPUB only)."""
+    """Chart images named and described; hidden code left out; data frames as tables; download links as their
+    file names (EPUB only).
+
+    A code cell the HTML book hides behind a button is the notebook's business, not the reader's of an e-book (the
+    notebook is one download away from the HTML book). A pandas DataFrame's HTML output carries a ``<style scoped>``
+    that XHTML cannot parse: its table is rebuilt as a docutils table, which every builder writes validly."""
 
     default_priority = 800
     builders = ("epub",)
 
     def run(self, **kwargs) -> None:
+        for hidden_input in list(self.document.findall(HideCodeCellNode)):
+            hidden_input.parent.remove(hidden_input)
+        for raw in list(self.document.findall(nodes.raw)):
+            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
+                raw.replace_self(dataframe_table(raw.astext()))
         for image in list(self.document.findall(nodes.image)):
             if CHART_IMAGE_CLASS in image["classes"]:
                 alt = chart_alt_text(image)
@@ -183,10 +210,53 @@ class ReaderFriendlyPages(SphinxPostTransform):
                                    "its alt text in the EPUB", location=image)
                 else:
                     image["alt"] = alt
-        for dropdown in self.document.findall(dropdown_main):
-            dropdown["opened"] = True
         for download in list(self.document.findall(addnodes.download_reference)):
             download.replace_self(nodes.literal("", download.astext()))
+
+
+def dataframe_table(html_text: str) -> nodes.table:
+    """The table of a pandas DataFrame's HTML output as a docutils table: header rows, then body rows (the index
+    in the first column, as pandas shows it)."""
+    table_html = BeautifulSoup(html_text, "html.parser").find("table")
+    head = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table_html.select("thead tr")]
+    body = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table_html.select("tbody tr")]
+    columns = max(len(row) for row in head + body)
+    numeric = [all(_is_number(row[i]) for row in body if i < len(row)) for i in range(columns)]
+    table = nodes.table(classes=["dataframe"])
+    group = nodes.tgroup(cols=columns)
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in range(columns)]
+
+    def rows(cells_of_rows):
+        for cells in cells_of_rows:
+            row = nodes.row()
+            for column, text in enumerate(cells + [""] * (columns - len(cells))):
+                row += nodes.entry("", nodes.paragraph(text, text), classes=["text-right"] if numeric[column] else [])
+            yield row
+
+    if head:
+        group += nodes.thead("", *rows(head))
+    group += nodes.tbody("", *rows(body))
+    return table
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Scripts written into the page as raw HTML (sphinx-thebe's configuration) stay out of the EPUB."""
+    if app.builder.name != "epub":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if raw.get("format") == "html" and raw.astext().lstrip().startswith("<script"):
+            raw.parent.remove(raw)
 
 
 def chart_alt_text(image: nodes.image) -> str | None:
@@ -207,7 +277,8 @@ def _ancestors(node: nodes.Node):
 
 
 def visit_note(self, node: edition_note) -> None:
-    self.body.append(self.starttag(node, "aside", "", **{"epub:type": "footnote"}))
+    footnote = {"epub:type": "footnote"} if node.get("footnote", True) else {}
+    self.body.append(self.starttag(node, "aside", "", **footnote))
 
 
 def depart_note(self, node: edition_note) -> None:
@@ -240,6 +311,8 @@ def setup(app: Sphinx) -> dict:
     app.add_node(edition_note, html=(visit_note, depart_note))
     app.add_node(edition_noteref, html=(visit_noteref, None))
     app.add_post_transform(MarginNotesAsFootnotes)
+    app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
+    app.connect("doctree-resolved", drop_scripts, priority=900)  # after sphinx-thebe has added its scripts
     app.connect("html-page-context", reader_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
