@@ -201,7 +201,9 @@ def test_pdf_has_the_structure_of_pdfa_2b(pdf):
         assert intent.S == "/GTS_PDFA1" and str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1"
         profile = intent.DestOutputProfile
         assert profile.N == 3 and profile.read_bytes()[36:40] == b"acsp"  # an ICC profile's signature
-        assert "/JavaScript" not in document.Root.get("/Names", {}) and "/OpenAction" not in document.Root
+        assert "/JavaScript" not in document.Root.Names.keys()
+        opening = document.Root.get("/OpenAction")  # hyperref's: a destination (page 1, fit), not an action
+        assert opening is None or isinstance(opening, pikepdf.Array)
         fonts, unembedded, annotations = 0, [], 0
         for obj in document.objects:
             if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
