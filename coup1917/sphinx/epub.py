@@ -267,7 +267,7 @@ def chart_alt_text(image: nodes.image) -> str | None:
     if caption is None or alternative is None:
         return None
     description = alternative.astext().removeprefix("Text alternative.").strip()
-    return " ".join(f"{caption.astext()}. {description}".split())
+    return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
 
 
 def _ancestors(node: nodes.Node):
