@@ -155,6 +155,7 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
     builders = ("epub",)
 
     def run(self, **kwargs) -> None:
+        notes_after: dict[int, int] = {}  # paragraph -> notes already set after it, kept in the page's order
         for number, margin in enumerate(list(self.document.findall(is_margin)), start=1):
             note_id = f"margin-note-{number}"
             note = edition_note("", *margin.children, ids=[note_id], classes=[*margin["classes"], EDITORIAL])
@@ -166,8 +167,10 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
                 margin.replace_self(note)
                 continue
             margin.parent.remove(margin)
-            paragraph.insert(0, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
-            paragraph.parent.insert(paragraph.parent.index(paragraph) + 1, note)
+            before = notes_after.get(id(paragraph), 0)
+            paragraph.insert(before, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
+            paragraph.parent.insert(paragraph.parent.index(paragraph) + 1 + before, note)
+            notes_after[id(paragraph)] = before + 1
 
 
 class OpenDropdowns(SphinxPostTransform):
