@@ -5,8 +5,9 @@
   derived from the title, version and date; the date is ``SOURCE_DATE_EPOCH``'s.
 - **A cover**, drawn from the same record by kaleido (the chart exporter the book already has), so it never
   disagrees with the title page.
-- **Whose words are whose**: the pages carry the same ``editorial`` classes as the HTML book; ``edition-epub.css`` sets
-  the author's words in a serif and the editors' in a sans-serif, supplied headings in brackets.
+- **Whose words are whose**: the pages carry the same ``editorial`` classes as the HTML book;
+  ``edition-epub.css`` sets the author's words in a serif and the editors' in a sans-serif, supplied headings in
+  brackets.
 - **Margin notes** become EPUB footnotes: an ``<aside epub:type="footnote">`` after the paragraph the note stood
   beside, and a numbered ``epub:type="noteref"`` link at that paragraph's start, which e-readers open as a pop-up.
 - **Charts** are PNG images (:mod:`coup1917.sphinx.plotly_output`) whose alt text is the figure's caption and

@@ -8,9 +8,9 @@ Two files hold the facts, each fact once:
 
 :func:`edition` merges them, with the date of the edition taken from ``SOURCE_DATE_EPOCH`` (the date of the last
 commit: the Makefile exports it; without it, ``git log`` in the book's directory), so that two builds of one
-commit carry the same date and identifiers. Sphinx's EPUB builder and xdvipdfmx read the same variable. From that one record come the HTML pages' ``<meta>`` tags (below),
-the PDF's Info dictionary and XMP packet (:mod:`coup1917.sphinx.pdf`) and the EPUB's package metadata
-(:mod:`coup1917.sphinx.epub`).
+commit carry the same date and identifiers. Sphinx's EPUB builder and xdvipdfmx read the same variable. From that
+one record come the HTML pages' ``<meta>`` tags (below), the PDF's Info dictionary and XMP packet
+(:mod:`coup1917.sphinx.pdf`) and the EPUB's package metadata (:mod:`coup1917.sphinx.epub`).
 """
 
 from __future__ import annotations

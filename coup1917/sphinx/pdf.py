@@ -77,7 +77,8 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     elements["sphinxsetup"] = "TitleColor={RGB}{122,31,31}"  # headings in the editorial red of the HTML book
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE + MARGIN_PREAMBLE
     # hyperref's pdfa option: link annotations printable, no actions PDF/A forbids; it must come at loading.
-    elements["passoptionstopackages"] = elements.get("passoptionstopackages", "") + r"\PassOptionsToPackage{pdfa}{hyperref}"
+    elements["passoptionstopackages"] = (elements.get("passoptionstopackages", "")
+                                         + r"\PassOptionsToPackage{pdfa}{hyperref}")
     elements["hyperref"] = elements.get("hyperref", DEFAULT_HYPERREF) + pdf_metadata(metadata) + OUTPUT_INTENT
     elements["maketitle"] = title_page(metadata)
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "bbm.sty")]
