@@ -29,15 +29,15 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 import kaleido
 import plotly.graph_objects as go
 import plotly.io
+from bs4 import BeautifulSoup
 from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from bs4 import BeautifulSoup
-from myst_nb.sphinx_ import HideCodeCellNode
 
 from coup1917.sphinx.accessibility import _text_alternative
 from coup1917.sphinx.downloads import epub_name
@@ -122,17 +122,18 @@ def prepare_epub(app: Sphinx) -> None:
 
 
 def draw_cover(app: Sphinx) -> None:
-    """The cover, from the edition's metadata: its title, the essay's author and the editors."""
+    """The cover, from the edition's metadata: its title, the essay's author and the editors, in the editors'
+    sans-serif on the edition's red."""
     metadata = edition_of(app)
     width, height = COVER_SIZE
-    lines = [(metadata.title.replace(" — ", "<br>— "), 0.62, 64), (metadata.creator, 0.40, 40),
+    lines = [(metadata.title.replace(" — ", "<br>— "), 0.62, 56), (metadata.creator, 0.40, 40),
              ("Editors: " + ", ".join(metadata.editors), 0.33, 34)]
     figure = go.Figure(layout={
         "width": width, "height": height, "paper_bgcolor": EDITORIAL_RED, "plot_bgcolor": EDITORIAL_RED,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "xaxis": {"visible": False, "range": [0, 1]}, "yaxis": {"visible": False, "range": [0, 1]},
         "annotations": [{"text": text, "x": 0.5, "y": y, "xref": "paper", "yref": "paper", "showarrow": False,
-                         "font": {"size": size, "color": "white", "family": "FreeSerif, serif"}}
+                         "font": {"size": size, "color": "white", "family": "FreeSans, sans-serif"}}
                         for text, y, size in lines],
     })
     kaleido.start_sync_server(silence_warnings=True)
