@@ -3,8 +3,8 @@
 Two files hold the facts, each fact once:
 
 - ``CITATION.cff`` (what citation managers read): the edition's title, version, editors, keywords and licence;
-- ``edition_metadata`` in ``_config.yml``: the essay's author as the editors attribute it, the language, the
-  publisher, the source, the rights statement and the summary.
+- ``edition_metadata`` in ``_config.yml``: the essay's title and its author as the editors attribute it, the
+  language, the publisher, the source, the rights statement and the summary.
 
 :func:`edition` merges them, with the date of the edition taken from ``SOURCE_DATE_EPOCH`` (the date of the last
 commit: the Makefile exports it; without it, ``git log`` in the book's directory), so that two builds of one
@@ -46,6 +46,7 @@ class Edition:
     title: str
     version: str
     creator: str  # the essay's author, as the editors attribute it
+    essay: str  # the essay's title, with its series
     editors: list[str]
     summary: str
     keywords: list[str]
@@ -80,6 +81,7 @@ class Edition:
         return [
             ("DC.title", self.title),
             ("DC.creator", self.creator),
+            ("DC.relation", f"An edition of: {self.essay}"),
             *(("DC.contributor", name) for name in self.contributors),
             *(("DC.subject", keyword) for keyword in self.keywords),
             ("DC.type", self.type),
@@ -119,13 +121,14 @@ def edition(book_dir: Path, edition_metadata: dict) -> Edition:
     licence = citation["license"]
     if licence not in LICENSE_URLS:
         raise ConfigError(f"{citation_path}: licence {licence!r} has no address in coup1917/sphinx/metadata.py")
-    missing = {"creator", "language", "publisher", "source", "rights", "summary", "type"} - edition_metadata.keys()
+    missing = {"creator", "essay", "language", "publisher", "source", "rights", "summary", "type"} - edition_metadata.keys()
     if missing:
         raise ConfigError(f"_config.yml: edition_metadata lacks {sorted(missing)}")
     return Edition(
         title=citation["title"],
         version=str(citation["version"]),
         creator=edition_metadata["creator"],
+        essay=edition_metadata["essay"],
         editors=[author["name"] for author in citation["authors"]],
         summary=edition_metadata["summary"],
         keywords=list(citation["keywords"]),

@@ -153,7 +153,8 @@ TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source":
 def title_page(metadata: Edition) -> str:
     """A title page from the edition's metadata (:mod:`coup1917.sphinx.metadata`), the PDF's Info and XMP."""
     lines = [
-        rf"{{\Large\bfseries {escape(metadata.title)}\par}}\vspace{{1.5cm}}",
+        rf"{{\Large\bfseries {escape(metadata.title)}\par}}\vspace{{1cm}}",
+        rf"{{\large An edition of the essay {{\itshape {escape(metadata.essay)}}}\par}}\vspace{{0.5cm}}",
         rf"{{\large Author of the essay: {escape(metadata.creator)}\par}}\vspace{{0.3cm}}",
         rf"{{\large Editors: {escape(', '.join(metadata.editors))}\par}}\vspace{{1cm}}",
         *(rf"{label}: {escape(getattr(metadata, field))}\par" for field, label in TITLE_PAGE_FIELDS.items()),
