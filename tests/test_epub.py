@@ -51,6 +51,27 @@ def test_epubcheck_finds_no_error_and_no_warning(epub):
     assert (report.fatals, report.errors, report.warnings) == (0, 0, 0), "\n".join(report.messages)
 
 
+def altered_copy(epub: Path, destination: Path, page: str, old: bytes, new: bytes) -> Path:
+    """A copy of the EPUB with ``old`` replaced by ``new`` once in ``page``."""
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(destination, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == page:
+                assert old in data
+                data = data.replace(old, new, 1)
+            target.writestr(entry, data)
+    return destination
+
+
+@pytest.mark.epub
+def test_epubcheck_reports_a_broken_page_with_its_file_and_line(epub, tmp_path):
+    broken = altered_copy(epub, tmp_path / epub.name, "chapters/03-the-coup.xhtml", b"<p>", b"<p><bogus>")
+    report = reader.epubcheck(broken)
+    assert report.errors + report.fatals > 0
+    assert re.match(rf"{re.escape(epub.name)}/chapters/03-the-coup\.xhtml:\d+: ERROR RSC-005 .*\"bogus\"",
+                    report.messages[0]), report.messages
+
+
 @pytest.mark.epub
 def test_epub_reproduces_the_copy_text_in_spine_order(epub, copy_text_words):
     words = reader.authorial_words(epub)
@@ -62,15 +83,8 @@ def test_epub_reproduces_the_copy_text_in_spine_order(epub, copy_text_words):
 @pytest.mark.epub
 def test_text_guard_catches_a_changed_word(epub, tmp_path, copy_text_words):
     """The same EPUB with one of the author's words changed in a chapter: the guard names the page."""
-    altered = tmp_path / epub.name
     page = "chapters/03-the-coup.xhtml"
-    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(altered, "w") as target:
-        for entry in source.infolist():
-            data = source.read(entry)
-            if entry.filename == page:
-                assert b" Bolsheviks " in data
-                data = data.replace(b" Bolsheviks ", b" Mensheviks ", 1)
-            target.writestr(entry, data)
+    altered = altered_copy(epub, tmp_path / epub.name, page, b" Bolsheviks ", b" Mensheviks ")
     found = differences(copy_text_words, reader.authorial_words(altered))
     assert len(found) == 1 and found[0].startswith(f"changed at {page}, block "), found
 
