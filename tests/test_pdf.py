@@ -180,6 +180,9 @@ def test_pdf_xmp_agrees_with_the_info_dictionary_and_names_pdfa_2b(pdf):
         assert xmp["dc:title"] == str(info.Title) == edition.title
         assert xmp["dc:creator"] == [str(info.Author)]  # one entry, the Info's Author (PDF/A)
         assert xmp["pdf:Keywords"] == str(info.Keywords)
+        assert xmp["pdf:Producer"] == str(info.Producer) and xmp["xmp:CreatorTool"] == str(info.Creator)
+        assert xmp["dc:description"] == str(info.Subject) == edition.summary
+        assert xmp["xmp:ModifyDate"] == xmp["xmp:CreateDate"]
         assert xmp["dc:subject"] == set(edition.keywords)
         assert xmp["dc:language"] == {"en"}
         assert xmp["dc:rights"] == edition.rights
