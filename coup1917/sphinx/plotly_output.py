@@ -13,7 +13,8 @@ The build stops if a chart uses a trace type the bundle does not register, or if
 not the one the installed plotly Python package writes figures for.
 
 For the LaTeX builder (the PDF edition) the same output becomes a vector figure: kaleido exports it as a PDF
-through Debian's Chromium, one browser kept for the whole build, and myst-nb includes it as an image.
+through Debian's Chromium, one browser kept for the whole build, and myst-nb includes it as an image. For the EPUB
+builder it becomes a PNG image (e-readers run no plotly.js), which :mod:`coup1917.sphinx.epub` names and describes.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from coup1917 import ROOT, chart_export
 
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 CHART_MARKER = 'class="plotly-graph-div"'
+CHART_IMAGE_CLASS = "chart-image"  # a chart exported as an image (EPUB)
 CHART_CSS = Path(__file__).parent / "static" / "charts.css"
 CHART_LOADER = Path(__file__).parent / "static" / "charts.js"
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
@@ -96,25 +98,34 @@ class PlotlyMimeRenderer:
     """myst-nb renderer plugin for Plotly's own output type; HTML builders prefer it to any other output."""
 
     mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 1)
-                               for builder in ("html", "dirhtml", "singlehtml", "latex")]
+                               for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != PLOTLY_MIME_TYPE:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
-        if renderer.renderer.sphinx_env.app.builder.format == "latex":
-            chart = chart_pdf(figure, renderer.source)
+        builder = renderer.renderer.sphinx_env.app.builder
+        if builder.format == "latex":
+            chart = chart_image(figure, "pdf", renderer.source)
             return renderer.render_image(dataclasses.replace(
                 data, mime_type="application/pdf", content=base64.b64encode(chart).decode()))
+        if builder.name == "epub":  # e-readers run no plotly.js: a static image (coup1917.sphinx.epub gives its alt)
+            chart = chart_image(figure, "png", renderer.source)
+            images = renderer.render_image(dataclasses.replace(
+                data, mime_type="image/png", content=base64.b64encode(chart).decode()))
+            for image in images:
+                image["classes"].append(CHART_IMAGE_CLASS)
+            return images
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
         return [nodes.raw("", chart_html(figure), format="html", classes=["output", "plotly-chart"])]
 
 
-def chart_pdf(figure: dict, page: str) -> bytes:
-    """The chart as a vector PDF (one Chromium for the whole build, every export under a timeout)."""
+def chart_image(figure: dict, format: str, page: str) -> bytes:
+    """The chart as a vector PDF (the PDF edition) or a PNG at twice its pixel size, sharp on e-readers' screens
+    (the EPUB); one Chromium for the whole build, every export under a time limit."""
     try:
-        return chart_export.chart_pdf(figure, PDF_CHART_WIDTH)
+        return chart_export.chart_image(figure, format, PDF_CHART_WIDTH, scale=2 if format == "png" else 1)
     except chart_export.ExportFailed as failure:
         raise ExtensionError(f"{page}: {failure}") from None
 
@@ -124,7 +135,7 @@ def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _serving_bundle(app: Sphinx) -> bool:
-    return app.builder.format == "html" and app.config.edition_plotly_bundle
+    return app.builder.format == "html" and app.builder.name != "epub" and app.config.edition_plotly_bundle
 
 
 def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
