@@ -298,6 +298,10 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     return checks + messages
 
 
+def _drop_environment(work: Path) -> None:
+    shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+
+
 def publish_html(new_html: Path, out: Path, editions: list[Path]) -> None:
     """Copy ``new_html`` (with the published editions) beside ``out``, then swap: readers see the old or the new."""
     incoming, outgoing = out.with_name(out.name + ".incoming"), out.with_name(out.name + ".outgoing")
@@ -338,11 +342,15 @@ def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -
         raise BuildFailed(problems)
     try:
         log = run_jupyter_book(book, work, target, options)
-    finally:
-        if target.suffix:
-            # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees all builds
-            # share: the next HTML build must read every page afresh.
-            shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+    except BuildFailed:
+        # Sphinx keeps the environment of a build that failed, and the next build would neither read again nor
+        # warn again about the pages at fault: it would publish them.
+        _drop_environment(work)
+        raise
+    if target.suffix:
+        # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees all builds share:
+        # the next HTML build must read every page afresh.
+        _drop_environment(work)
     built = target.built(work, book)
     problems = text_problems(book, target, built)
     if problems:
@@ -368,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     out = (arguments.out or book / "_build").resolve()
     print(f"Building the book ({arguments.builder}) in {work} ...", flush=True)
     try:
-        published = build(book, work, out, arguments.builder, jupyter_book_options)
+        output = build(book, work, out, arguments.builder, jupyter_book_options)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
@@ -377,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         log = f"; full log: {failure.log}" if failure.log else ""
         print(f"Build failed: {kept}{log}", file=sys.stderr)
         return 1
-    print(f"Built: {published}")
+    print(f"Built: {output}")
     return 0
 
 
