@@ -5,12 +5,15 @@ must be collected onto the Textual notes list also when pages are read in parall
 myst-parser and the same extensions (not the whole Jupyter Book) keeps these tests to a few seconds.
 """
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from coup1917 import ROOT, book
 
 CONF = """
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "coup1917.sphinx"]
@@ -25,8 +28,11 @@ BIB = "@book{known, author = {Author, Ann}, title = {A Book}, publisher = {P}, a
 def build(tmp_path: Path, pages: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
     source = tmp_path / "src"
     source.mkdir()
-    (source / "conf.py").write_text(CONF, encoding="utf-8")
+    # the edition's metadata record (CITATION.cff and edition_metadata), which every page's <head> reads
+    edition_metadata = book.config(ROOT)["sphinx"]["config"]["edition_metadata"]
+    (source / "conf.py").write_text(CONF + f"edition_metadata = {edition_metadata!r}\n", encoding="utf-8")
     (source / "refs.bib").write_text(BIB, encoding="utf-8")
+    shutil.copy(ROOT / "CITATION.cff", source)
     for name, text in pages.items():
         (source / name).write_text(text, encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", *extra,
