@@ -285,3 +285,26 @@ def test_previews_load_nothing_from_off_the_site():
         scripts = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
         assert any(src.endswith("_static/tippy-bundle.umd.min.js") for src in scripts), page
         assert [src for src in scripts if re.match(r"(https?:)?//", src)] == [], page
+
+
+# --- the reader's colour scheme -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_follows_the_readers_colour_scheme_and_the_toggle_still_works(browser, book_url, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html", wait_until="load")
+    assert tab.evaluate("document.documentElement.dataset.mode") == "auto"
+    assert tab.evaluate("document.documentElement.dataset.theme") == scheme
+    other = "light" if scheme == "dark" else "dark"
+    switch = tab.locator(".theme-switch-button:visible").first
+    switch.click()  # the theme's cycle from auto always changes the colours first: to the other scheme
+    assert tab.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") == [
+        other, other]
+    switch.click()
+    assert tab.evaluate("document.documentElement.dataset.theme") == scheme
+    context.close()
+    assert errors == []
