@@ -12,7 +12,7 @@ works offline:
   browser's cached copy, gets a name that does not change between two builds of one commit (the book is
   reproducible). sphinx-tippy 0.4.3 has no setting for that (its own TODO, pointing at
   https://github.com/sphinx-doc/sphinx/issues/11133), so :func:`_stable_script_names` replaces the module's
-  ``uuid4`` with a digest of the edition's sources; a version other than 0.4.3 stops the build, to be checked.
+  ``uuid4`` with a digest of the pages' sources; a version other than 0.4.3 stops the build, to be checked.
 """
 
 from __future__ import annotations
@@ -51,13 +51,14 @@ def _configure(app: Sphinx, config) -> None:
     config.tippy_enable_doitips = False
     config.tippy_tip_selector = TIP_SELECTOR
     config.tippy_props = {"placement": "auto-start", "maxWidth": 360, "interactive": True}
-    _stable_script_names(app)
 
 
-def _stable_script_names(app: Sphinx) -> None:
+def _stable_script_names(app: Sphinx, env) -> None:
+    """Name the scripts after a digest of the pages' sources: the same for two builds of one commit, new when a
+    page changes."""
     digest = hashlib.sha256()
-    for path in sorted(Path(app.srcdir).glob("chapters/*.md")) + [Path(app.srcdir) / "references.bib"]:
-        digest.update(path.read_bytes())
+    for docname in sorted(env.found_docs):
+        digest.update(docname.encode() + b"\0" + Path(env.doc2path(docname)).read_bytes())
     stamp = uuid.UUID(digest.hexdigest()[:32])
     sphinx_tippy.uuid4 = lambda: stamp
 
@@ -75,5 +76,6 @@ def _copy_scripts(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_tippy")
     app.connect("config-inited", _configure)
+    app.connect("env-updated", _stable_script_names)
     app.connect("build-finished", _copy_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
