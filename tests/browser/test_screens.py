@@ -20,15 +20,14 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import ARTEFACTS, HTML_DIR
-from coup1917 import ROOT, fidelity
+from coup1917 import ROOT, book
+from coup1917.testing import HTML_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 WIDTHS = (320, 360, 414, 768, 1024, 1180, 1280, 1440, 1920, 2560)
 PHONE = 360
 MIN_COLUMN = 320  # px of text column a paragraph keeps, or the page's whole width where it is narrower
-SCREENS = ARTEFACTS / "screens"
 
 NOTES = "aside.margin"
 MARKERS = "button.margin-note-toggle"
@@ -45,7 +44,7 @@ def notes_in_source(page: str) -> int:
 def pages_on_test() -> list[str]:
     """Every page whose source has margin notes, and every built page with a table or a chart."""
     pages = []
-    for page in fidelity.toc_pages(ROOT):
+    for page in book.html_pages(ROOT):
         built = HTML_DIR / page
         html = built.read_text(encoding="utf-8") if built.exists() else ""
         if notes_in_source(page) or "<table" in html or "plotly-chart" in html:
@@ -109,10 +108,11 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
 
 
 @pytest.fixture(scope="module")
-def layouts(browser, book_url):
+def layouts(browser, book_url, artefacts):
     """(width, page) -> measures, with notes as the page first shows them and (on phones) with every note opened.
     One browser context per width, one tab reused for every page; each page is measured once for all tests."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
+    screens = artefacts / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
     measured, contexts = {}, {}
 
     def measure(width: int, page: str) -> dict:
@@ -126,7 +126,7 @@ def layouts(browser, book_url):
             arguments = [NOTES, MARKERS, BLOCKS, PARAGRAPHS]
             first = tab.evaluate(MEASURE, arguments)
             stem = page.removeprefix("chapters/").removesuffix(".html")
-            tab.screenshot(path=str(SCREENS / f"{stem}-{width}.png"), full_page=True)
+            tab.screenshot(path=str(screens / f"{stem}-{width}.png"), full_page=True)
             opened = None
             markers = tab.locator(f"{MARKERS}:visible")
             if markers.count():
@@ -134,7 +134,7 @@ def layouts(browser, book_url):
                     if markers.nth(index).get_attribute("aria-expanded") != "true":
                         markers.nth(index).click()
                 opened = tab.evaluate(MEASURE, arguments)
-                tab.screenshot(path=str(SCREENS / f"{stem}-{width}-notes-open.png"), full_page=True)
+                tab.screenshot(path=str(screens / f"{stem}-{width}-notes-open.png"), full_page=True)
             measured[width, page] = {"first": first, "opened": opened}
         return measured[width, page]
 
@@ -148,7 +148,7 @@ def states(layout: dict) -> list[tuple[str, dict]]:
 
 
 def test_pages_on_test_include_every_page_with_notes():
-    with_notes = [page for page in fidelity.toc_pages(ROOT) if notes_in_source(page)]
+    with_notes = [page for page in book.html_pages(ROOT) if notes_in_source(page)]
     assert len(with_notes) == 5 and set(with_notes) <= set(PAGES), with_notes
 
 
