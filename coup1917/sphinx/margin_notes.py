@@ -5,7 +5,9 @@ Where the window has room, a margin note (the ``{margin}`` directive: a docutils
 collapses to a small marker in the text that opens it inline, on tap and on keyboard focus. The marker is a
 :class:`margin_note_toggle` node, inserted before each note by :class:`AddMarginNoteToggles` in HTML builds only
 and written as a ``<button>`` that names the note it opens (``aria-controls``, ``aria-expanded``);
-static/reading.js makes it work. Without scripts the markers stay hidden and the notes are shown inline.
+static/reading.js makes it work. Without scripts the markers are hidden and the notes shown inline: a
+``<noscript>`` style in the page's head (templates/layout.html) says so, and the page paints only once, with no
+note collapsing after the first paint.
 """
 
 from __future__ import annotations
@@ -49,8 +51,7 @@ class AddMarginNoteToggles(SphinxPostTransform):
 
 
 def visit_toggle_html(self: HTML5Translator, node: margin_note_toggle) -> None:
-    # `hidden` until the script takes the notes in hand: without scripts the notes stay open, inline.
-    self.body.append(self.starttag(node, "button", type="button", hidden="hidden", **{
+    self.body.append(self.starttag(node, "button", type="button", **{
         "aria-controls": node["note"], "aria-expanded": "false",
         "aria-label": f"Editorial note {node['number']}", "data-note-number": str(node["number"])}))
     self.body.append('<span aria-hidden="true">⊕</span>')

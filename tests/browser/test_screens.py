@@ -122,7 +122,6 @@ def layouts(browser, book_url, artefacts):
                 contexts[width] = (context, context.new_page())
             tab = contexts[width][1]
             tab.goto(f"{book_url}/{page}", wait_until="load")
-            tab.wait_for_function("document.documentElement.classList.contains('edition-notes-collapsible')")
             arguments = [NOTES, MARKERS, BLOCKS, PARAGRAPHS]
             first = tab.evaluate(MEASURE, arguments)
             stem = page.removeprefix("chapters/").removesuffix(".html")
@@ -249,6 +248,18 @@ def test_tapping_a_glossary_term_shows_its_definition(phone, book_url):
     assert term_name.split()[0].lower() in preview.inner_text().lower(), preview.inner_text()
     box = preview.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, "the preview fits the phone's screen"
+
+
+def test_without_javascript_a_phone_shows_every_note_inline_and_no_marker(browser, book_url):
+    context = browser.new_context(viewport={"width": PHONE, "height": 780}, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html", wait_until="load")
+    notes = tab.locator(NOTES)
+    assert notes.count() == (HTML_DIR / "chapters/01-kerensky-and-the-bolsheviks.html").read_text(
+        encoding="utf-8").count('<aside class="margin')
+    assert all(notes.nth(index).is_visible() for index in range(notes.count()))
+    assert tab.locator(f"{MARKERS}:visible").count() == 0
+    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,8 @@
 // The reader's screen, on every page (coup1917/sphinx/margin_notes.py, previews.py; styles in edition.css).
 //
-// 1. Margin notes on narrow screens. Each note has a marker, a <button> written hidden; this script shows the
-//    markers and marks the page `edition-notes-collapsible`, which lets edition.css collapse the notes on a phone
-//    (where there is no margin) into their markers. A marker opens its note inline on tap or click, and when the
-//    keyboard brings focus to it; tapping it again closes the note. Wider screens show the notes in the margin
-//    and no markers.
+// 1. Margin notes on narrow screens. On a phone (no margin) edition.css collapses each note into its marker, a
+//    <button>; this script makes a marker open its note inline on tap or click, and when the keyboard brings
+//    focus to it; tapping it again closes the note. Wider screens show the notes in the margin and no markers.
 // 2. Previews on touch. sphinx-tippy's previews open on hover and focus; on a touch screen the first tap on a
 //    glossary term, citation or cross-reference shows its preview instead of leaving the page, and a second tap
 //    follows the link.
@@ -22,7 +20,6 @@
 
   function initMarginNotes() {
     document.querySelectorAll("button.margin-note-toggle").forEach(function (toggle) {
-      toggle.hidden = false;
       toggle.addEventListener("click", function () {
         setOpen(toggle, toggle.getAttribute("aria-expanded") !== "true");
       });
@@ -31,7 +28,6 @@
         if (toggle.matches(":focus-visible")) { setOpen(toggle, true); }
       });
     });
-    document.documentElement.classList.add("edition-notes-collapsible");
   }
 
   function initTouchPreviews() {
