@@ -26,6 +26,8 @@ KEEP_BLOCKING = {"documentation_options.js", "textual-notes.js", "sphinx-book-th
 
 
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is None:  # Sphinx's own pages (search, index): their templates' scripts call doctools.js as read
+        return
     for script in context.get("script_files", []):
         name = _name(script)
         if name and name not in KEEP_BLOCKING and not {"async", "defer"} & set(script.attributes):
