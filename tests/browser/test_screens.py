@@ -319,3 +319,40 @@ def test_the_page_follows_the_readers_colour_scheme_and_the_toggle_still_works(b
     assert tab.evaluate("document.documentElement.dataset.theme") == scheme
     context.close()
     assert errors == []
+
+
+# --- print --------------------------------------------------------------------------------------------------------
+
+NAVIGATION = ".bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area, " \
+             ".bd-header-article, #pst-back-to-top, button.margin-note-toggle"
+
+
+@pytest.mark.parametrize("page", ["chapters/01-kerensky-and-the-bolsheviks.html",
+                                  "chapters/04-the-constituent-assembly-election.html"])
+def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigation(browser, book_url, artefacts,
+                                                                                   page):
+    context = browser.new_context(viewport={"width": 794, "height": 1123})  # an A4 page at 96 px to the inch
+    tab = context.new_page()
+    tab.goto(f"{book_url}/{page}", wait_until="load")
+    charts = tab.locator(".plotly-graph-div")
+    for index in range(charts.count()):  # a chart drawn when it is first seen is drawn before printing
+        charts.nth(index).scroll_into_view_if_needed()
+    tab.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                          ".every(chart => chart.querySelector('.main-svg'))")
+    tab.emulate_media(media="print")
+    measures = tab.evaluate(MEASURE, [NOTES, MARKERS, BLOCKS, PARAGRAPHS])
+    written = (HTML_DIR / page).read_text(encoding="utf-8").count('<aside class="margin')
+    assert measures["notes"] == measures["visibleNotes"] == written >= 1
+    assert measures["clipped"] == [] and measures["overlaps"] == []
+    assert measures["scrollWidth"] <= measures["clientWidth"]
+    shown = "selector => [...document.querySelectorAll(selector)].filter(element => element.checkVisibility()).length"
+    assert tab.evaluate(shown, NAVIGATION) == 0, "navigation or buttons printed"
+    tables = tab.locator(".bd-article table:not(details:not([open]) table)")
+    for index in range(tables.count()):
+        box = tables.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 794 + 1, f"table {index} clipped in print"
+    assert tab.evaluate(shown, ".plotly-graph-div .main-svg") >= charts.count()
+    (artefacts / "print").mkdir(exist_ok=True)
+    tab.pdf(path=str(artefacts / "print" / page.replace("chapters/", "").replace(".html", ".pdf")),
+            format="A4", print_background=True)
+    context.close()
