@@ -28,10 +28,14 @@ KEEP_BLOCKING = {"documentation_options.js", "textual-notes.js", "sphinx-book-th
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None:  # Sphinx's own pages (search, index): their templates' scripts call doctools.js as read
         return
-    for script in context.get("script_files", []):
-        name = _name(script)
-        if name and name not in KEEP_BLOCKING and not {"async", "defer"} & set(script.attributes):
-            script.attributes["defer"] = "defer"
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    # New script entries, not the shared ones changed: Sphinx reuses them for every page, its own pages included.
+    scripts[:] = [type(script)(script.filename, priority=script.priority, **script.attributes, defer="defer")
+                  if _name(script) and _name(script) not in KEEP_BLOCKING
+                  and not {"async", "defer"} & set(script.attributes) else script
+                  for script in scripts]
 
 
 def _uses(doctree: nodes.document, app: Sphinx) -> dict[str, bool]:
