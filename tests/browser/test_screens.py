@@ -356,3 +356,33 @@ def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigatio
     tab.pdf(path=str(artefacts / "print" / page.replace("chapters/", "").replace(".html", ".pdf")),
             format="A4", print_background=True)
     context.close()
+
+
+# --- what a phone downloads before the first paint ----------------------------------------------------------------
+
+def test_the_icon_font_holds_every_icon_the_pages_name_and_little_else():
+    from fontTools.ttLib import TTFont
+
+    from coup1917.sphinx import page_speed
+
+    font = HTML_DIR / page_speed.ICON_FONT
+    assert font.stat().st_size < 20_000, f"{font}: {font.stat().st_size} B, not cut down"
+    glyphs = TTFont(font).getBestCmap()
+    style = (HTML_DIR / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    rules = {selector.strip().removesuffix(":before").removeprefix("."): int(codepoint, 16)
+             for selectors, codepoint in page_speed.ICON_RULE.findall(style) for selector in selectors.split(",")}
+    named = {name for page in HTML_DIR.rglob("*.html")
+             for name in page_speed.ICON_NAME.findall(page.read_text(encoding="utf-8"))} & set(rules)
+    assert {"fa-bars", "fa-magnifying-glass", "fa-download"} <= named
+    assert [name for name in sorted(named) if rules[name] not in glyphs] == []
+
+
+def test_no_page_of_the_book_loads_the_search_index_or_a_render_blocking_script_it_can_defer():
+    from coup1917.sphinx.page_speed import KEEP_BLOCKING
+
+    for page in book.html_pages(ROOT):
+        html = (HTML_DIR / page).read_text(encoding="utf-8")
+        assert "searchindex.js" not in html, page
+        blocking = [src for attributes, src in re.findall(r'<script([^>]*)\ssrc="([^"?]+)', html)
+                    if "defer" not in attributes and "async" not in attributes]
+        assert {src.rsplit("/", 1)[-1] for src in blocking} <= KEEP_BLOCKING, (page, blocking)
