@@ -12,7 +12,8 @@ the project's virtual environment. They differ only in how Plotly reaches the pa
   (`edition_plotly_bundle: false`). Everything else, the execution cache's data awareness included, is the same.
 
 Run from the repository with the project's python: `python bench/bench.py` (make bench does, after installing
-Lighthouse with `npm ci --prefix bench`).
+Lighthouse with `npm ci --prefix bench`). `python bench/bench.py --mobile [SITE]` runs only Lighthouse's mobile
+preset on every page type of a site already built (by default _build/html).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from pathlib import Path
 import psutil
 import yaml
 from playwright.sync_api import sync_playwright
+
+from coup1917.testing import serve as serve_compressed  # the tests' server: gzip, as GitHub Pages serves a site
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -331,10 +334,8 @@ def lighthouse_mobile(html: Path, workdir: Path) -> dict:
     """Lighthouse's default preset (a mid-range phone on a slow 4G network, simulated) on each page type, the site
     served gzip-compressed as GitHub Pages serves it: the four scores, the metrics and the failing audits of the run
     of median performance."""
-    from coup1917.testing import serve  # the tests' server, which compresses as GitHub Pages does
-
     results = {}
-    with serve(html, compress=True) as base:
+    with serve_compressed(html, compress=True) as base:
         for kind, page in MOBILE_PAGES.items():
             runs = sorted((mobile_run(base, page, workdir / f"lighthouse-mobile-{index}.json")
                            for index in range(MOBILE_RUNS)), key=lambda run: run["performance"])
