@@ -262,6 +262,17 @@ def test_without_javascript_a_phone_shows_every_note_inline_and_no_marker(browse
     context.close()
 
 
+def test_tapping_a_slip_mark_shows_the_editors_reading(phone, book_url):
+    url = f"{book_url}/chapters/03-the-coup.html"
+    phone.goto(url, wait_until="load")
+    phone.wait_for_function("() => document.querySelector('.bd-article .sic')._tippy")
+    slip = phone.locator(".bd-article .sic").first
+    slip.tap()
+    preview = phone.locator(".tippy-box").first
+    preview.wait_for(state="visible")
+    assert preview.inner_text().startswith("As printed:") and phone.url == url
+
+
 @pytest.fixture(scope="module")
 def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -5,7 +5,8 @@
 //    focus to it; tapping it again closes the note. Wider screens show the notes in the margin and no markers.
 // 2. Previews on touch. sphinx-tippy's previews open on hover and focus; on a touch screen the first tap on a
 //    glossary term, citation or cross-reference shows its preview instead of leaving the page, and a second tap
-//    follows the link.
+//    follows the link. A slip mark's reading is its title, which a mouse shows and a touch screen never does:
+//    a tap (or click) on the slip shows it, once tippy.js has loaded.
 // 3. Scroll boxes. A table wider than a phone scrolls in a box of its own (edition.css); a box that scrolls is
 //    given a tab stop so that a keyboard can scroll it too (the theme does the same for its own boxes).
 (function () {
@@ -46,6 +47,13 @@
     }, true);
   }
 
+  function initSlipPreviews() {
+    if (!window.tippy) { return; }
+    document.querySelectorAll(".bd-article .sic[title]").forEach(function (slip) {
+      window.tippy(slip, { content: slip.getAttribute("title"), trigger: "click", placement: "top", maxWidth: 360 });
+    });
+  }
+
   function initScrollBoxes() {
     var boxes = document.querySelectorAll(".bd-article .output.text_html");
     function update() {
@@ -62,6 +70,7 @@
     initMarginNotes();
     initTouchPreviews();
     initScrollBoxes();
+    window.addEventListener("load", initSlipPreviews);  // tippy.js, deferred after this script, has run by then
   }
 
   if (document.readyState === "loading") {
