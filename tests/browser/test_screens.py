@@ -31,8 +31,9 @@ MIN_COLUMN = 320  # px of text column a paragraph keeps, or the page's whole wid
 
 NOTES = "aside.margin"
 MARKERS = "button.margin-note-toggle"
-#: What a margin note may never cover.
-BLOCKS = (".bd-article table, .bd-article figure, .bd-article img, .bd-article pre, .bd-article .cell_output")
+#: What a margin note may never cover: tables, charts, images, code, and the page's footers.
+BLOCKS = (".bd-article table, .bd-article figure, .bd-article img, .bd-article pre, .bd-article .cell_output, "
+          "footer.prev-next-footer, footer.bd-footer-content, footer.bd-footer")
 PARAGRAPHS = ".bd-article section > p"
 
 
