@@ -3,7 +3,7 @@
 Where the window has room, a margin note (the ``{margin}`` directive: a docutils ``sidebar`` with the class
 ``margin``) stands in the margin beside its paragraph (static/edition.css). On a phone there is no margin: each note
 collapses to a small marker in the text that opens it inline, on tap and on keyboard focus. The marker is a
-:class:`margin_note_toggle` node, inserted before each note by :class:`AddMarginNoteToggles` in HTML builds only
+:class:`margin_note_toggle` node, inserted before each note by :class:`AddMarginNoteToggles` in the HTML book only
 and written as a ``<button>`` that names the note it opens (``aria-controls``, ``aria-expanded``);
 static/reading.js makes it work. Without scripts the markers are hidden and the notes shown inline: a
 ``<noscript>`` style in the page's head (templates/layout.html) says so, and the page paints only once, with no
@@ -32,10 +32,11 @@ def is_margin_note(node: nodes.Node) -> bool:
 
 
 class AddMarginNoteToggles(SphinxPostTransform):
-    """Give every margin note an id and put its marker just before it (HTML only: the PDF has a real margin)."""
+    """Give every margin note an id and put its marker just before it: in the HTML book only (the PDF has a real
+    margin, the EPUB makes the notes footnotes: coup1917.sphinx.epub)."""
 
     default_priority = 400
-    formats = ("html",)
+    builders = ("html", "dirhtml", "singlehtml")
 
     def run(self, **kwargs) -> None:
         for number, note in enumerate(list(self.document.findall(is_margin_note)), start=1):
