@@ -12,7 +12,8 @@ the project's virtual environment. They differ only in how Plotly reaches the pa
   (`edition_plotly_bundle: false`). Everything else, the execution cache's data awareness included, is the same.
 
 Run from the repository with the project's python: `python bench/bench.py` (make bench does, after installing
-Lighthouse with `npm ci --prefix bench`).
+Lighthouse with `npm ci --prefix bench`). `python bench/bench.py --mobile [SITE]` runs only Lighthouse's mobile
+preset on every page type of a site already built (by default _build/html).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from pathlib import Path
 import psutil
 import yaml
 from playwright.sync_api import sync_playwright
+
+from coup1917.testing import serve as serve_compressed  # the tests' server: gzip, as GitHub Pages serves a site
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -305,6 +308,83 @@ def failing_audits(report: dict) -> list[str]:
                    and audits[ref["id"]].get("scoreDisplayMode") in ("binary", "numeric")})
 
 
+# --- Lighthouse's default (mobile) preset, every page type, served compressed (issue 11) -------------------------
+
+#: One page of each type a reader meets.
+MOBILE_PAGES = {
+    "landing": LANDING_PAGE,
+    "text chapter": "chapters/01-kerensky-and-the-bolsheviks.html",
+    "chart chapter": "chapters/04-the-constituent-assembly-election.html",
+    "audit": "chapters/election-audit.html",
+    "chronology": "chapters/chronology.html",
+    "glossary": "chapters/glossary.html",
+}
+MOBILE_GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": None}
+#: Lighthouse's figures kept beside the scores: milliseconds, and bytes transferred.
+MOBILE_METRICS = {"first-contentful-paint": "FCP", "largest-contentful-paint": "LCP", "total-blocking-time": "TBT",
+                  "total-byte-weight": "bytes"}
+
+
+#: Lighthouse runs per page; the run of median performance is reported (its simulated timings move with the load
+#: of the machine, which other builds share).
+MOBILE_RUNS = 3
+
+
+def lighthouse_mobile(html: Path, workdir: Path) -> dict:
+    """Lighthouse's default preset (a mid-range phone on a slow 4G network, simulated) on each page type, the site
+    served gzip-compressed as GitHub Pages serves it: the four scores, the metrics and the failing audits of the run
+    of median performance."""
+    results = {}
+    with serve_compressed(html, compress=True) as base:
+        for kind, page in MOBILE_PAGES.items():
+            runs = sorted((mobile_run(base, page, workdir / f"lighthouse-mobile-{index}.json")
+                           for index in range(MOBILE_RUNS)), key=lambda run: run["performance"])
+            results[kind] = {"page": page, **runs[len(runs) // 2],
+                             "performance_runs": [run["performance"] for run in runs]}
+            print(f"[bench] Lighthouse mobile, {kind}: " + ", ".join(
+                f"{name} {results[kind][name]}" for name in MOBILE_GOALS)
+                + f" (performance in {MOBILE_RUNS} runs: {results[kind]['performance_runs']})", flush=True)
+    return results
+
+
+def mobile_run(base: str, page: str, report_file: Path) -> dict:
+    done = subprocess.run(
+        [str(LIGHTHOUSE), f"{base}/{page}", "--quiet", "--output=json", f"--output-path={report_file}",
+         "--only-categories=performance,accessibility,best-practices,seo",
+         f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"],
+        env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"Lighthouse (mobile) failed on {page}:\n{done.stderr[-2000:]}")
+    data = json.loads(report_file.read_text())
+    return {**{name: round(category["score"] * 100) for name, category in data["categories"].items()},
+            **{label: round(data["audits"][audit]["numericValue"]) for audit, label in MOBILE_METRICS.items()},
+            "failing": failing_audits(data)}
+
+
+def mobile_report(results: dict) -> list[str]:
+    lines = [
+        "## Lighthouse (mobile)",
+        "",
+        "Lighthouse's default preset (a mid-range phone, simulated slow 4G and CPU), the site served gzip-compressed "
+        f"as GitHub Pages serves it (`coup1917.testing.serve`); of {MOBILE_RUNS} runs a page, the run of median "
+        "performance (all runs' performance in the last column). FCP, LCP: first and largest contentful paint; "
+        "TBT: total blocking time; bytes: transferred.",
+        "",
+        "| page type | page | " + " | ".join(MOBILE_GOALS) + " | FCP | LCP | TBT | bytes | goals | runs |",
+        "|---|---|" + "---|" * (len(MOBILE_GOALS) + 6),
+    ]
+    for kind, result in results.items():
+        met = all(result[name] >= minimum for name, minimum in MOBILE_GOALS.items() if minimum)
+        lines.append(f"| {kind} | {result['page']} | " + " | ".join(str(result[name]) for name in MOBILE_GOALS)
+                     + f" | {result['FCP']:,} ms | {result['LCP']:,} ms | {result['TBT']:,} ms | "
+                     f"{result['bytes']:,} B | {verdict(met)} | {result['performance_runs']} |")
+    goals = ", ".join(f"{name} ≥ {minimum}" for name, minimum in MOBILE_GOALS.items() if minimum)
+    lines += ["", f"Goals on every page type: {goals}.", "", "Audits scoring under 0.9:", ""]
+    for kind, result in results.items():
+        lines.append(f"- {kind}: {', '.join(result['failing']) or 'none'}")
+    return lines + [""]
+
+
 # --- the report --------------------------------------------------------------------------------------------------
 
 def machine() -> str:
@@ -427,7 +507,8 @@ def report(started: datetime, minutes: float, ours: Book, baseline: Book) -> str
     lines += ["", "Audits scoring under 0.9 (ours):", ""]
     for page, mine in o["lighthouse"].items():
         lines.append(f"- {page}: {', '.join(mine['failing']) or 'none'}")
-    lines += ["", "Build logs of failed builds, if any:", ""]
+    lines += [""] + mobile_report(o["lighthouse_mobile"])
+    lines += ["Build logs of failed builds, if any:", ""]
     for book in (ours, baseline):
         for name, build in book.figures.items():
             if isinstance(build, Build) and not build.ok:
@@ -485,6 +566,8 @@ def run() -> None:
         for book in books:
             print(f"[bench] {book.name}: Lighthouse", flush=True)
             book.figures["lighthouse"] = lighthouse(book, [LANDING_PAGE, heaviest])
+        print("[bench] ours: Lighthouse, mobile preset", flush=True)
+        books[0].figures["lighthouse_mobile"] = lighthouse_mobile(books[0].html, work)
         for book in books:
             print(f"[bench] {book.name}: PDF build", flush=True)
             shutil.rmtree(book.root / "_build" / "latex", ignore_errors=True)
@@ -499,5 +582,14 @@ def run() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def run_mobile(html: Path) -> None:
+    """Only Lighthouse's mobile preset, on a site already built (`python bench/bench.py --mobile _build/html`)."""
+    with tempfile.TemporaryDirectory(prefix="coup1917-lighthouse-") as work:
+        print("\n".join(mobile_report(lighthouse_mobile(html.resolve(), Path(work)))))
+
+
 if __name__ == "__main__":
-    run()
+    if sys.argv[1:2] == ["--mobile"]:
+        run_mobile(Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "_build" / "html")
+    else:
+        run()

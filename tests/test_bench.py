@@ -58,3 +58,17 @@ def test_the_baseline_inlines_plotly_js_and_switches_the_editions_off(copy):
     for page in chart_pages:
         front_matter, after = page.read_text().split("\n---\n", 1)
         assert after.startswith(bench.BASELINE_SETUP_CELL), page
+
+
+def test_lighthouse_mobile_covers_every_page_type_and_the_report_judges_each_against_the_goals():
+    assert set(bench.MOBILE_PAGES) == {"landing", "text chapter", "chart chapter", "audit", "chronology", "glossary"}
+    assert all((ROOT / "chapters" / Path(page).with_suffix(".md").name).exists()
+               for page in bench.MOBILE_PAGES.values())
+    figures = {"FCP": 1500, "LCP": 1800, "TBT": 20, "bytes": 300_000, "failing": [], "seo": 100}
+    results = {"landing": {"page": "chapters/index.html", "performance": 95, "accessibility": 100,
+                           "best-practices": 100, "performance_runs": [94, 95, 97], **figures},
+               "glossary": {"page": "chapters/glossary.html", "performance": 94, "accessibility": 100,
+                            "best-practices": 100, "performance_runs": [94, 94, 99], **figures}}
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in bench.mobile_report(results) if line.startswith("| ")
+            and "page type" not in line}
+    assert "| met |" in rows["landing"] and "| **missed** |" in rows["glossary"]

@@ -22,6 +22,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.epub")
     app.setup_extension("coup1917.sphinx.downloads")
     app.setup_extension("coup1917.sphinx.accessibility")
+    app.setup_extension("coup1917.sphinx.margin_notes")
+    app.setup_extension("coup1917.sphinx.previews")
+    app.setup_extension("coup1917.sphinx.page_speed")
     app.setup_extension("coup1917.sphinx.execution_inputs")
     app.connect("builder-inited", _add_static_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,400 @@
+"""Reading on every screen, from a 320 px phone to a 2560 px desktop (issue 11), in Chromium.
+
+At each width, over every page with margin notes, tables or charts: the page does not scroll sideways; no margin
+note passes the window's edge or lies on a table, a chart, an image or a code block; the text keeps a column of
+at least 320 px (on a phone, the whole width the page gives it); every note is on screen or one tap away, and
+opening every collapsed note keeps all that true. A screenshot of each page at each width goes to
+tests/artefacts/screens/ (and, on phones, one with every note opened).
+
+Touch (a phone, 360 px): tapping a collapsed note's marker opens it; tapping a glossary term shows its definition
+without leaving the page. Hover and keyboard focus show the previews of citations and cross-references.
+
+What a "chart" is here: its figure (``figure``) and its cell's output box (``.cell_output``), so the check holds
+however the chart inside them is drawn.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+
+from coup1917 import ROOT, book
+from coup1917.testing import HTML_DIR
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
+WIDTHS = (320, 360, 414, 768, 1024, 1180, 1280, 1440, 1920, 2560)
+PHONE = 360
+MIN_COLUMN = 320  # px of text column a paragraph keeps, or the page's whole width where it is narrower
+
+NOTES = "aside.margin"
+MARKERS = "button.margin-note-toggle"
+#: What a margin note may never cover: tables, charts, images, code, and the page's footers.
+BLOCKS = (".bd-article table, .bd-article figure, .bd-article img, .bd-article pre, .bd-article .cell_output, "
+          "footer.prev-next-footer, footer.bd-footer-content, footer.bd-footer")
+PARAGRAPHS = ".bd-article section > p"
+
+
+def notes_in_source(page: str) -> int:
+    source = ROOT / re.sub(r"\.html$", ".md", page)
+    return len(re.findall(r"^:{3,}\{margin\}", source.read_text(encoding="utf-8"), flags=re.M))
+
+
+def pages_on_test() -> list[str]:
+    """Every page whose source has margin notes, and every built page with a table or a chart."""
+    pages = []
+    for page in book.html_pages(ROOT):
+        built = HTML_DIR / page
+        html = built.read_text(encoding="utf-8") if built.exists() else ""
+        if notes_in_source(page) or "<table" in html or "plotly-chart" in html:
+            pages.append(page)
+    return pages
+
+
+PAGES = pages_on_test()
+
+# One evaluation gathers every measure of a page in its current state (notes collapsed or opened).
+MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelector]) => {
+  const box = element => element.getBoundingClientRect();
+  // checkVisibility: the content of a closed <details> keeps a stale box in Chromium, but is not shown
+  const shown = element => { const b = box(element); return element.checkVisibility() && b.width > 0 && b.height > 0; };
+  const describe = element => {
+    const b = box(element);
+    return `${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}.${[...element.classList].join(".")}`
+      + ` at (${Math.round(b.left)}, ${Math.round(b.top + scrollY)}) ${Math.round(b.width)}x${Math.round(b.height)}`;
+  };
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const notes = [...document.querySelectorAll(notesSelector)];
+  const visibleNotes = notes.filter(shown);
+  const blocks = [...document.querySelectorAll(blocksSelector)].filter(shown);
+  const floats = [...document.querySelectorAll(`${notesSelector}, ${markersSelector}`)].filter(shown);
+  const overlaps = [];
+  for (const note of visibleNotes) {
+    for (const block of blocks) {
+      if (!note.contains(block) && !block.contains(note) && meet(box(note), box(block))) {
+        overlaps.push(`${describe(note)} lies on ${describe(block)}`);
+      }
+    }
+  }
+  const clipped = visibleNotes.filter(note => box(note).left < -1 || box(note).right > innerWidth + 1).map(describe);
+  // A paragraph's text column: its width less what a note or a marker beside it takes.
+  const squeezed = [];
+  for (const paragraph of [...document.querySelectorAll(paragraphsSelector)].filter(shown)) {
+    const p = box(paragraph);
+    let column = p.width;
+    for (const other of floats) {
+      const f = box(other);
+      if (f.top < p.bottom - 1 && p.top < f.bottom - 1 && f.left < p.right && p.left < f.right) {
+        column -= Math.min(f.right, p.right) - Math.max(f.left, p.left);
+      }
+    }
+    const section = paragraph.parentElement;
+    const style = getComputedStyle(section);
+    const room = box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    squeezed.push([Math.round(column), Math.round(room), paragraph.textContent.trim().slice(0, 50)]);
+  }
+  const hidden = notes.filter(note => !shown(note));
+  const unreachable = hidden.filter(note => {
+    const marker = document.querySelector(`${markersSelector}[aria-controls="${note.id}"]`);
+    return !marker || !shown(marker);
+  }).map(note => note.id || note.textContent.trim().slice(0, 40));
+  return {
+    scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+    notes: notes.length, visibleNotes: visibleNotes.length, collapsed: hidden.length, unreachable,
+    overlaps, clipped, columns: squeezed,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def layouts(browser, book_url, artefacts):
+    """(width, page) -> measures, with notes as the page first shows them and (on phones) with every note opened.
+    One browser context per width, one tab reused for every page; each page is measured once for all tests."""
+    screens = artefacts / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    measured, contexts = {}, {}
+
+    def measure(width: int, page: str) -> dict:
+        if (width, page) not in measured:
+            if width not in contexts:
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                contexts[width] = (context, context.new_page())
+            tab = contexts[width][1]
+            tab.goto(f"{book_url}/{page}", wait_until="load")
+            arguments = [NOTES, MARKERS, BLOCKS, PARAGRAPHS]
+            first = tab.evaluate(MEASURE, arguments)
+            stem = page.removeprefix("chapters/").removesuffix(".html")
+            tab.screenshot(path=str(screens / f"{stem}-{width}.png"), full_page=True)
+            opened = None
+            markers = tab.locator(f"{MARKERS}:visible")
+            if markers.count():
+                for index in range(markers.count()):
+                    if markers.nth(index).get_attribute("aria-expanded") != "true":
+                        markers.nth(index).click()
+                opened = tab.evaluate(MEASURE, arguments)
+                tab.screenshot(path=str(screens / f"{stem}-{width}-notes-open.png"), full_page=True)
+            measured[width, page] = {"first": first, "opened": opened}
+        return measured[width, page]
+
+    yield measure
+    for context, _ in contexts.values():
+        context.close()
+
+
+def states(layout: dict) -> list[tuple[str, dict]]:
+    return [(name, layout[name]) for name in ("first", "opened") if layout[name] is not None]
+
+
+def test_pages_on_test_include_every_page_with_notes():
+    with_notes = [page for page in book.html_pages(ROOT) if notes_in_source(page)]
+    assert len(with_notes) == 5 and set(with_notes) <= set(PAGES), with_notes
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_sideways_scroll(layouts, page, width):
+    for state, measures in states(layouts(width, page)):
+        assert measures["scrollWidth"] <= measures["clientWidth"], (
+            f"{page} at {width} px ({state}): the page is {measures['scrollWidth']} px wide, "
+            f"the window {measures['clientWidth']} px")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_note_is_there_on_screen_or_one_tap_away(layouts, page, width):
+    layout = layouts(width, page)["first"]
+    # the chapter's {margin} notes, and the notes the {sic} marks of a paragraph add (coup1917/sphinx/sic.py)
+    written = (HTML_DIR / page).read_text(encoding="utf-8").count('<aside class="margin')
+    assert layout["notes"] == written >= notes_in_source(page), f"{page}: {layout['notes']} notes in the page"
+    assert layout["unreachable"] == [], f"{page} at {width} px: notes neither shown nor behind a marker"
+    if width < 768:
+        assert layout["collapsed"] == layout["notes"], f"{page} at {width} px: a phone shows notes collapsed"
+    else:
+        assert layout["visibleNotes"] == layout["notes"], f"{page} at {width} px: notes hidden with room to show"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_note_is_clipped_or_covers_a_table_chart_image_or_code(layouts, page, width):
+    for state, measures in states(layouts(width, page)):
+        assert measures["clipped"] == [], f"{page} at {width} px ({state}): notes past the window's edge"
+        assert measures["overlaps"] == [], f"{page} at {width} px ({state})"
+    if layouts(width, page)["opened"] is not None:
+        opened = layouts(width, page)["opened"]
+        assert opened["visibleNotes"] == opened["notes"], f"{page} at {width} px: a marker did not open its note"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_text_keeps_a_column_of_320_px_or_the_whole_width(layouts, page, width):
+    for state, measures in states(layouts(width, page)):
+        assert measures["columns"], f"{page}: no paragraph found"
+        squeezed = [(column, room, text) for column, room, text in measures["columns"]
+                    if column < min(MIN_COLUMN, room) - 1]
+        assert squeezed == [], f"{page} at {width} px ({state}): (column, room, paragraph) squeezed"
+
+
+# --- touch and previews -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(viewport={"width": PHONE, "height": 780}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+def wait_for_previews(tab):
+    # sphinx-tippy attaches the previews when the page has loaded (window.onload)
+    tab.wait_for_function("() => [...document.querySelectorAll('.bd-article a')].some(link => link._tippy)")
+
+
+def test_tapping_a_collapsed_note_opens_it_and_tapping_again_closes_it(phone, book_url):
+    phone.goto(f"{book_url}/chapters/02-the-second-congress.html", wait_until="load")
+    marker = phone.locator(MARKERS).first
+    note = phone.locator(f"#{marker.get_attribute('aria-controls')}")
+    assert marker.is_visible() and not note.is_visible()
+    marker.tap()
+    assert note.is_visible() and marker.get_attribute("aria-expanded") == "true"
+    assert note.bounding_box()["width"] >= PHONE - 2 * 16 - 1, "an opened note takes the text's whole width"
+    marker.tap()
+    assert not note.is_visible() and marker.get_attribute("aria-expanded") == "false"
+
+
+def test_keyboard_focus_opens_a_collapsed_note(phone, book_url):
+    phone.goto(f"{book_url}/chapters/03-the-coup.html", wait_until="load")
+    marker = phone.locator(MARKERS).first
+    note = phone.locator(f"#{marker.get_attribute('aria-controls')}")
+    for _ in range(60):  # Tab through the page's controls until the first marker has focus
+        phone.keyboard.press("Tab")
+        if marker.evaluate("element => element === document.activeElement"):
+            break
+    assert marker.evaluate("element => element === document.activeElement"), "Tab never reached the marker"
+    assert note.is_visible()
+
+
+def test_tapping_a_glossary_term_shows_its_definition(phone, book_url):
+    url = f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html"
+    phone.goto(url, wait_until="load")
+    wait_for_previews(phone)
+    term = phone.locator(f"{PARAGRAPHS} a[href*='glossary.html#term-']").first
+    term_name = term.inner_text().strip()
+    term.tap()
+    preview = phone.locator(".tippy-box").first
+    preview.wait_for(state="visible")
+    assert phone.url == url, "the first tap shows the definition instead of leaving the page"
+    assert preview.locator("dt").inner_text().strip() and preview.locator("dd").inner_text().strip()
+    assert term_name.split()[0].lower() in preview.inner_text().lower(), preview.inner_text()
+    box = preview.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, "the preview fits the phone's screen"
+
+
+def test_without_javascript_a_phone_shows_every_note_inline_and_no_marker(browser, book_url):
+    context = browser.new_context(viewport={"width": PHONE, "height": 780}, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html", wait_until="load")
+    notes = tab.locator(NOTES)
+    assert notes.count() == (HTML_DIR / "chapters/01-kerensky-and-the-bolsheviks.html").read_text(
+        encoding="utf-8").count('<aside class="margin')
+    assert all(notes.nth(index).is_visible() for index in range(notes.count()))
+    assert tab.locator(f"{MARKERS}:visible").count() == 0
+    context.close()
+
+
+def test_tapping_a_slip_mark_shows_the_editors_reading(phone, book_url):
+    url = f"{book_url}/chapters/03-the-coup.html"
+    phone.goto(url, wait_until="load")
+    phone.wait_for_function("() => document.querySelector('.bd-article .sic')._tippy")
+    slip = phone.locator(".bd-article .sic").first
+    slip.tap()
+    preview = phone.locator(".tippy-box").first
+    preview.wait_for(state="visible")
+    assert preview.inner_text().startswith("As printed:") and phone.url == url
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_hovering_a_citation_shows_its_bibliography_entry(desktop, book_url):
+    desktop.goto(f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html", wait_until="load")
+    wait_for_previews(desktop)
+    citation = desktop.locator(".bibtex-citation a[href*='bibliography.html#']").first
+    citation.hover()
+    preview = desktop.locator(".tippy-box").first
+    preview.wait_for(state="visible")
+    assert preview.locator("div.citation").count() == 1, preview.inner_html()[:500]
+    assert citation.inner_text().split()[0] in preview.inner_text()  # the author's name, "Pipes 1990" -> "Pipes"
+
+
+def test_keyboard_focus_on_a_cross_reference_shows_its_target(desktop, book_url):
+    desktop.goto(f"{book_url}/chapters/index.html", wait_until="load")
+    wait_for_previews(desktop)
+    reference = desktop.locator(".bd-article a.reference.internal[href$='glossary.html']").first
+    reference.focus()
+    preview = desktop.locator(".tippy-box").first
+    preview.wait_for(state="visible")
+    assert "Glossary" in preview.inner_text()
+
+
+def test_previews_load_nothing_from_off_the_site():
+    for page in PAGES:
+        html = (HTML_DIR / page).read_text(encoding="utf-8")
+        scripts = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
+        assert any(src.endswith("_static/tippy-bundle.umd.min.js") for src in scripts), page
+        assert [src for src in scripts if re.match(r"(https?:)?//", src)] == [], page
+
+
+# --- the reader's colour scheme -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_follows_the_readers_colour_scheme_and_the_toggle_still_works(browser, book_url, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{book_url}/chapters/01-kerensky-and-the-bolsheviks.html", wait_until="load")
+    assert tab.evaluate("document.documentElement.dataset.mode") == "auto"
+    assert tab.evaluate("document.documentElement.dataset.theme") == scheme
+    other = "light" if scheme == "dark" else "dark"
+    switch = tab.locator(".theme-switch-button:visible").first
+    switch.click()  # the theme's cycle from auto always changes the colours first: to the other scheme
+    assert tab.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") == [
+        other, other]
+    switch.click()
+    assert tab.evaluate("document.documentElement.dataset.theme") == scheme
+    context.close()
+    assert errors == []
+
+
+# --- print --------------------------------------------------------------------------------------------------------
+
+NAVIGATION = ".bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area, " \
+             ".bd-header-article, #pst-back-to-top, button.margin-note-toggle"
+
+
+@pytest.mark.parametrize("page", ["chapters/01-kerensky-and-the-bolsheviks.html",
+                                  "chapters/04-the-constituent-assembly-election.html"])
+def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigation(browser, book_url, artefacts,
+                                                                                   page):
+    context = browser.new_context(viewport={"width": 794, "height": 1123})  # an A4 page at 96 px to the inch
+    tab = context.new_page()
+    tab.goto(f"{book_url}/{page}", wait_until="load")
+    charts = tab.locator(".plotly-graph-div")
+    for index in range(charts.count()):  # a chart drawn when it is first seen is drawn before printing
+        charts.nth(index).scroll_into_view_if_needed()
+    tab.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                          ".every(chart => chart.querySelector('.main-svg'))")
+    tab.emulate_media(media="print")
+    measures = tab.evaluate(MEASURE, [NOTES, MARKERS, BLOCKS, PARAGRAPHS])
+    written = (HTML_DIR / page).read_text(encoding="utf-8").count('<aside class="margin')
+    assert measures["notes"] == measures["visibleNotes"] == written >= 1
+    assert measures["clipped"] == [] and measures["overlaps"] == []
+    assert measures["scrollWidth"] <= measures["clientWidth"]
+    shown = "selector => [...document.querySelectorAll(selector)].filter(element => element.checkVisibility()).length"
+    assert tab.evaluate(shown, NAVIGATION) == 0, "navigation or buttons printed"
+    tables = tab.locator(".bd-article table:not(details:not([open]) table)")
+    for index in range(tables.count()):
+        box = tables.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 794 + 1, f"table {index} clipped in print"
+    assert tab.evaluate(shown, ".plotly-graph-div .main-svg") >= charts.count()
+    (artefacts / "print").mkdir(exist_ok=True)
+    tab.pdf(path=str(artefacts / "print" / page.replace("chapters/", "").replace(".html", ".pdf")),
+            format="A4", print_background=True)
+    context.close()
+
+
+# --- what a phone downloads before the first paint ----------------------------------------------------------------
+
+def test_the_icon_font_holds_every_icon_the_pages_name_and_little_else():
+    from fontTools.ttLib import TTFont
+
+    from coup1917.sphinx import page_speed
+
+    font = HTML_DIR / page_speed.ICON_FONT
+    assert font.stat().st_size < 20_000, f"{font}: {font.stat().st_size} B, not cut down"
+    glyphs = TTFont(font).getBestCmap()
+    style = (HTML_DIR / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    rules = {selector.strip().removesuffix(":before").removeprefix("."): int(codepoint, 16)
+             for selectors, codepoint in page_speed.ICON_RULE.findall(style) for selector in selectors.split(",")}
+    named = {name for page in HTML_DIR.rglob("*.html")
+             for name in page_speed.ICON_NAME.findall(page.read_text(encoding="utf-8"))} & set(rules)
+    assert {"fa-bars", "fa-magnifying-glass", "fa-download"} <= named
+    assert [name for name in sorted(named) if rules[name] not in glyphs] == []
+
+
+def test_no_page_of_the_book_loads_the_search_index_or_a_render_blocking_script_it_can_defer():
+    from coup1917.sphinx.page_speed import KEEP_BLOCKING
+
+    for page in book.html_pages(ROOT):
+        html = (HTML_DIR / page).read_text(encoding="utf-8")
+        assert "searchindex.js" not in html, page
+        blocking = [src for attributes, src in re.findall(r'<script([^>]*)\ssrc="([^"?]+)', html)
+                    if "defer" not in attributes and "async" not in attributes]
+        assert {src.rsplit("/", 1)[-1] for src in blocking} <= KEEP_BLOCKING, (page, blocking)
