@@ -94,7 +94,10 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
         if cell.cell_type == "markdown":
             cell.source = _convert_markdown(cell.source, context, glued, chart_cells, index)
         elif cell.cell_type == "code":
-            for output in cell.get("outputs", []):
+            # What glue stores without displaying it is no output to a reader (Jupyter shows "no renderer").
+            cell.outputs = [output for output in cell.get("outputs", [])
+                            if not output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")]
+            for output in cell.outputs:
                 if "text/markdown" in output.get("data", {}):
                     output.data["text/markdown"] = _inline(output.data["text/markdown"], context, glued)
     notebook.cells.insert(0, nbformat.v4.new_markdown_cell(first_cell))

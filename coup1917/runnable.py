@@ -26,10 +26,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from contextlib import suppress
 from pathlib import Path
 
 import jupytext
 import nbformat
+from jupyter_cache import get_cache
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -165,9 +167,23 @@ def data_package(descriptor: Path, tables: set[Path]) -> tuple[bytes, dict[str, 
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), files
 
 
-def write_downloads(book_dir: Path, executed: dict[Path, Path], out_dir: Path, book_name: str) -> list[Path]:
-    """A zip for each chapter (source page -> its executed notebook) and ``book_name``.zip for all of them, in
-    ``out_dir``; the paths written."""
+def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:
+    """The chapter with the outputs the book shows.
+
+    myst-nb writes the executed notebook (``written``), but when it takes the outputs from its execution cache it
+    writes the notebook as read, without them (myst-nb 1.4.0, ``myst_nb/sphinx_.py``: ``nb_renderer.write_file``
+    gets the notebook before ``merge_match_into_notebook``); the outputs are then taken from the cache, matched
+    as myst-nb matches them."""
+    if cache_dir is not None:
+        with suppress(KeyError):
+            return get_cache(cache_dir).merge_match_into_notebook(jupytext.read(source, fmt="md:myst"))[1]
+    return nbformat.read(written, as_version=4)
+
+
+def write_downloads(book_dir: Path, executed: dict[Path, Path], out_dir: Path, book_name: str,
+                    cache_dir: Path | None = None) -> list[Path]:
+    """A zip for each chapter (source page -> the executed notebook myst-nb wrote) and ``book_name``.zip for all
+    of them, in ``out_dir``; the paths written. ``cache_dir``: myst-nb's execution cache, if it uses one."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = book_dir / "requirements.lock"
     labels = portable.author_year_labels(book_dir / "references.bib")
@@ -178,7 +194,7 @@ def write_downloads(book_dir: Path, executed: dict[Path, Path], out_dir: Path, b
             code = [cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"]
             tables = {Path(path) for path in execution_inputs(source) if path.endswith(".csv")}
             distributions = requirement_closure(imported_distributions(code, book_dir / PACKAGE))
-            notebook = nbformat.read(notebook_path, as_version=4)
+            notebook = executed_notebook(source, notebook_path, cache_dir)
             chapters[source] = (notebook, portable.glued_outputs(notebook_path), tables, distributions)
         written = []
         for source, (notebook, glued, tables, distributions) in chapters.items():

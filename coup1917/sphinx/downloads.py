@@ -81,7 +81,9 @@ def write_runnable_zips(app: Sphinx, exception) -> None:
     executed = {Path(app.env.doc2path(docname)): Path(notebooks.output_folder) / f"{docname}.ipynb"
                 for docname in sorted(app.env.found_docs)}
     executed = {source: path for source, path in executed.items() if path.is_file()}
-    runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app))
+    cache = Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
+    runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
+                             cache)
 
 
 def setup(app: Sphinx) -> dict:
