@@ -83,8 +83,10 @@ test: book pdf site-zip system-deps
 	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
+## and jupyterlab-myst renders its MyST as the book does; LAB_FLAGS adds options (the tests give a port and token)
 lab: $(INSTALLED)
-	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root chapters/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/lab $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root \
+	  --LabApp.custom_css=True $(LAB_FLAGS) chapters/
 
 ## serve: serve the built book on http://127.0.0.1:$(PORT)/
 serve:

@@ -2,7 +2,7 @@
 
 The book tier unzips each chapter's zip into a temporary folder outside the repository, makes a new virtual
 environment there, installs exactly what the zip's requirements.txt names (the edition's wheel and the pinned
-packages; ipykernel is among them, and nbclient runs on the test's side), and executes the notebook in that
+packages) and ipykernel, pinned, to run it (nbclient runs on the test's side), and executes the notebook in that
 environment's kernel from the unzipped folder: no cell may fail, the package must come from the wheel with its
 own data, and every chart of the chapter must be in the outputs. Chapters whose requirements are the same share
 one environment (pip's cache makes a later install of the same pins fast).
@@ -111,18 +111,21 @@ def test_requirements_pin_the_closure_from_the_lock():
 
 @pytest.fixture(scope="module")
 def environments(tmp_path_factory):
-    """requirements.txt's content -> a virtual environment with exactly that installed (made on first use)."""
+    """requirements.txt's pins -> a virtual environment with exactly those installed (made on first use)."""
     made: dict[str, Path] = {}
 
     def environment(folder: Path) -> Path:
-        key = hashlib.sha256((folder / "requirements.txt").read_bytes()).hexdigest()
+        pins = [line for line in (folder / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
+        key = hashlib.sha256("\n".join(pins).encode()).hexdigest()
         if key not in made:
             venv = tmp_path_factory.mktemp("venv")
             assert ROOT not in venv.parents
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
             python = venv / "bin" / "python"
             started = time.perf_counter()
-            pip = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
+            # The kernel to run it with is the reader's Jupyter's; a chapter without code needs none of its own.
+            kernel = f"ipykernel=={runnable.locked_versions(ROOT / 'requirements.lock')['ipykernel']}"
+            pip = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt", kernel],
                                  cwd=folder, capture_output=True, text=True, timeout=PIP_TIMEOUT)
             assert pip.returncode == 0, f"{folder / 'requirements.txt'}: pip install failed:\n{pip.stderr[-3000:]}"
             print(f"\n{folder.name}: requirements installed in a fresh environment in "
