@@ -94,6 +94,7 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
         if cell.cell_type == "markdown":
             cell.source = _convert_markdown(cell.source, context, glued, chart_cells, index)
         elif cell.cell_type == "code":
+            cell.metadata.pop("execution", None)  # nbclient's timings: two builds must give the same file
             # What glue stores without displaying it is no output to a reader (Jupyter shows "no renderer").
             cell.outputs = [output for output in cell.get("outputs", [])
                             if not output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")]

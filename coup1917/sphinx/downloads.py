@@ -9,6 +9,7 @@ the browser; it becomes the link to the PDF edition, which ``make pdf`` copies i
 from pathlib import Path
 
 import nbformat
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 
 from coup1917 import runnable
@@ -81,6 +82,10 @@ def write_runnable_zips(app: Sphinx, exception) -> None:
     executed = {Path(app.env.doc2path(docname)): Path(notebooks.output_folder) / f"{docname}.ipynb"
                 for docname in sorted(app.env.found_docs)}
     executed = {source: path for source, path in executed.items() if path.is_file()}
+    failed = [docname for docname in app.env.found_docs
+              if (NbMetadataCollector.get_exec_data(app.env, docname) or {}).get("succeeded") is False]
+    if failed:  # the build fails on them (myst-nb has reported each); there is no executed notebook to offer
+        return
     cache = Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
     runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
                              cache)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,13 +38,17 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
+    """`make lab` on a copy of the chapters: JupyterLab saves a notebook it runs back into its MyST file."""
     port = free_port()
-    log = tmp_path_factory.mktemp("lab") / "jupyterlab.log"
+    folder = tmp_path_factory.mktemp("lab")
+    log = folder / "jupyterlab.log"
+    chapters = shutil.copytree(ROOT / "chapters", folder / "chapters")
     flags = (f"--port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN} "
              "--LabApp.expose_app_in_browser=True")
     with open(log, "w") as output:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"VENV={VENV}", "-o", f"{VENV}/.installed", f"LAB_FLAGS={flags}"],
+            ["make", "--no-print-directory", "lab", f"VENV={VENV}", "-o", f"{VENV}/.installed", f"LAB_FLAGS={flags}",
+             f"LAB_DIR={chapters}"],
             cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -66,26 +71,31 @@ def test_a_chapter_runs_in_jupyterlab_with_its_margin_notes_and_chart_rendered(l
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     page = context.new_page()
     try:
-        page.goto(f"{lab}/lab?token={TOKEN}")
+        page.goto(f"{lab}/lab/workspaces/{TOKEN}?reset&token={TOKEN}")  # a workspace of its own, empty
         page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
         page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
         page.evaluate("path => window.jupyterapp.commands.execute('docmanager:open', "
                       "{path, factory: 'Jupytext Notebook'})", CHAPTER.name)
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        notebook = page.locator(".jp-Notebook")  # the only document of the workspace
         notebook.locator(".jp-MarkdownCell").first.wait_for(timeout=60_000)
-        page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                               "?.getAttribute('data-status') === 'idle'", timeout=60_000)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Run every cell once the notebook's kernel is up; the promise settles when the last cell has run.
+        page.evaluate("""async () => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+            await window.jupyterapp.commands.execute('notebook:run-all-cells');
+        }""")
         charts = notebook.locator(".jp-OutputArea-output .js-plotly-plot")
-        charts.first.locator("svg.main-svg").first.wait_for(timeout=RUN_TIMEOUT_MS)
-        page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                               "?.getAttribute('data-status') === 'idle'", timeout=RUN_TIMEOUT_MS)
-
-        page.screenshot(path=artefacts / "jupyterlab-03-the-coup.png")
+        try:
+            page.wait_for_function("() => document.querySelector("
+                                   "'.jp-OutputArea-output .js-plotly-plot svg.main-svg') !== null",
+                                   timeout=RUN_TIMEOUT_MS)
+        finally:
+            page.screenshot(path=artefacts / "jupyterlab-03-the-coup.png")
         text = notebook.inner_text()
         assert "{margin}" not in text and "::::" not in text
         assert notebook.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0  # no error
-        notes = notebook.locator(".jp-RenderedMarkdown aside.myst-aside")
+        notes = notebook.locator("aside.myst-aside")
         assert notes.count() == CHAPTER.read_text(encoding="utf-8").count("{margin}") == 5
         assert "Lenin's return." in notes.first.inner_text()
         first, second = notes.nth(0).bounding_box(), notes.nth(1).bounding_box()
