@@ -85,10 +85,10 @@ def test_a_chapter_runs_in_jupyterlab_with_its_margin_notes_and_chart_rendered(l
             await panel.sessionContext.ready;
             await window.jupyterapp.commands.execute('notebook:run-all-cells');
         }""")
-        charts = notebook.locator(".jp-OutputArea-output .js-plotly-plot")
+        charts = notebook.locator(".js-plotly-plot")
         try:
             page.wait_for_function("() => document.querySelector("
-                                   "'.jp-OutputArea-output .js-plotly-plot svg.main-svg') !== null",
+                                   "'.jp-Notebook .js-plotly-plot svg.main-svg') !== null",
                                    timeout=RUN_TIMEOUT_MS)
         finally:
             page.screenshot(path=artefacts / "jupyterlab-03-the-coup.png")
