@@ -97,7 +97,7 @@ def test_a_chapter_runs_in_jupyterlab_with_its_margin_notes_and_chart_rendered(l
         assert notebook.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0  # no error
         notes = notebook.locator("aside.myst-aside")
         assert notes.count() == CHAPTER.read_text(encoding="utf-8").count("{margin}") == 5
-        assert "Lenin's return." in notes.first.inner_text()
+        assert "Lenin came back secretly from Finland" in notes.first.inner_text()
         first, second = notes.nth(0).bounding_box(), notes.nth(1).bounding_box()
         assert first["height"] > 20 and first["y"] + first["height"] <= second["y"]  # in the flow, not overlapping
         assert charts.count() == chart_figures(CHAPTER) == 1
