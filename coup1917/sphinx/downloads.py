@@ -6,10 +6,10 @@ outputs the page shows, beside the page's source in ``_sources``. The theme's ".
 the browser; it becomes the link to the PDF edition, which ``make pdf`` copies into the site's root.
 """
 
+import logging
 from pathlib import Path
 
 import nbformat
-from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 
 from coup1917 import runnable
@@ -57,6 +57,20 @@ def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dic
 RUNNABLE_DIR = "notebooks"
 
 
+class _WarningCount(logging.Handler):
+    """Counts the warnings and errors of the build, logged as Sphinx logs them (under the ``sphinx`` logger)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_WARNINGS = _WarningCount()
+
+
 def runnable_book_name(app: Sphinx) -> str:
     return f"{Path(pdf_name(app)).stem}-notebooks"
 
@@ -82,9 +96,7 @@ def write_runnable_zips(app: Sphinx, exception) -> None:
     executed = {Path(app.env.doc2path(docname)): Path(notebooks.output_folder) / f"{docname}.ipynb"
                 for docname in sorted(app.env.found_docs)}
     executed = {source: path for source, path in executed.items() if path.is_file()}
-    failed = [docname for docname in app.env.found_docs
-              if (NbMetadataCollector.get_exec_data(app.env, docname) or {}).get("succeeded") is False]
-    if failed:  # the build fails on them (myst-nb has reported each); there is no executed notebook to offer
+    if _WARNINGS.count:  # the build fails (-W) and has said why; a failed cell leaves no outputs to offer
         return
     cache = Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
     runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
@@ -97,4 +109,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", link_pdf_edition, priority=502)
     app.connect("html-page-context", offer_runnable_zips, priority=502)
     app.connect("build-finished", write_runnable_zips)
+    _WARNINGS.count = 0
+    logging.getLogger("sphinx").addHandler(_WARNINGS)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
