@@ -97,7 +97,7 @@ def _package_module(module: str, package_dir: Path) -> str | None:
     """The source file of one of the package's modules, or None when the name is not a module (a function)."""
     parts = module.split(".")[1:]
     for candidate in (package_dir.joinpath(*parts).with_suffix(".py"), package_dir.joinpath(*parts, "__init__.py")):
-        if parts and candidate.is_file() or not parts and candidate.name == "__init__.py" and candidate.is_file():
+        if candidate.is_file():
             return str(candidate)
     return None
 
