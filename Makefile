@@ -89,8 +89,12 @@ test: book pdf epub site-zip system-deps
 	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
+## and jupyterlab-myst renders its MyST as the book does; LAB_FLAGS adds options and LAB_DIR opens another folder
+## (the tests give a port, a token and a copy of the chapters)
+LAB_DIR ?= chapters/
 lab: $(INSTALLED)
-	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root chapters/
+	JUPYTER_CONFIG_DIR=$(CURDIR)/lab $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --allow-root \
+	  --LabApp.custom_css=True $(LAB_FLAGS) $(LAB_DIR)
 
 ## serve: serve the built book on http://127.0.0.1:$(PORT)/
 serve:

@@ -69,6 +69,15 @@ def test_the_download_menu_offers_the_notebook_and_the_pdf_and_both_are_there(si
         assert Path(link.removeprefix("file://")).is_file(), link
 
 
+def test_the_download_menu_offers_the_runnable_zips_and_both_are_there(site, page):
+    page.goto((site / "chapters" / "03-the-coup.html").as_uri())
+    links = page.locator(".dropdown-download-buttons a").evaluate_all("links => links.map(a => a.href)")
+    zips = [link for link in links if link.endswith(".zip")]
+    assert [Path(link).name for link in zips] == ["03-the-coup.zip", f"{Path(book.pdf_name(ROOT)).stem}-notebooks.zip"]
+    for link in zips:
+        assert zipfile.is_zipfile(link.removeprefix("file://")), link
+
+
 @pytest.mark.parametrize("docname", book.reading_order(ROOT))
 def test_every_chart_on_every_page_renders(site, page, docname):
     page.goto((site / f"{docname}.html").as_uri())

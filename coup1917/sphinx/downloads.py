@@ -1,4 +1,5 @@
-"""The download menu of every page offers the chapter's executed notebook and the PDF and EPUB of the whole book.
+"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF and EPUB
+of the whole book.
 
 The theme lists a page's ``.ipynb`` only when a launch provider (Binder, JupyterHub...) is configured, which would
 point readers at the network. Instead the build copies the notebook myst-nb executed for the page, the one whose
@@ -7,10 +8,13 @@ the browser; it becomes the link to the PDF edition, which ``make pdf`` copies i
 edition (``make epub``) follows it. The EPUB builder renders the same pages but has no download menu.
 """
 
+import logging
 from pathlib import Path
 
 import nbformat
 from sphinx.application import Sphinx
+
+from coup1917 import runnable
 
 
 def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -65,8 +69,63 @@ def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dic
                 break
 
 
+# --- The runnable downloads (coup1917.runnable): a zip per notebook page and one for the whole book -----------
+
+RUNNABLE_DIR = "notebooks"
+
+
+class _WarningCount(logging.Handler):
+    """Counts the warnings and errors of the build, logged as Sphinx logs them (under the ``sphinx`` logger)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_WARNINGS = _WarningCount()
+
+
+def runnable_book_name(app: Sphinx) -> str:
+    return f"{Path(pdf_name(app)).stem}-notebooks"
+
+
+def offer_runnable_zips(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    buttons = [{"type": "link", "url": context["pathto"](f"{RUNNABLE_DIR}/{runnable_book_name(app)}.zip", 1),
+                "text": "Runnable book (.zip)", "tooltip": "Every chapter as a notebook, with its data and "
+                "requirements, to run in your own Jupyter", "icon": "fas fa-file-zipper", "label": "runnable-book"}]
+    if context.get("ipynb_source"):  # a notebook page (offer_notebook)
+        buttons.insert(0, {"type": "link", "url": context["pathto"](
+            f"{RUNNABLE_DIR}/{Path(pagename).name}.zip", 1), "text": "Runnable notebook (.zip)",
+            "tooltip": "This chapter as a notebook, with its data and requirements, to run in your own Jupyter",
+            "icon": "fas fa-file-zipper", "label": "runnable-notebook"})
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].extend(buttons)
+
+
+def write_runnable_zips(app: Sphinx, exception) -> None:
+    notebooks = getattr(app.env, "mystnb_config", None)
+    if exception or app.builder.format != "html" or not notebooks:
+        return
+    executed = {Path(app.env.doc2path(docname)): Path(notebooks.output_folder) / f"{docname}.ipynb"
+                for docname in sorted(app.env.found_docs)}
+    executed = {source: path for source, path in executed.items() if path.is_file()}
+    if _WARNINGS.count:  # the build fails (-W) and has said why; a failed cell leaves no outputs to offer
+        return
+    cache = Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
+    runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
+                             cache)
+
+
 def setup(app: Sphinx) -> dict:
     # Around the theme's add_header_buttons (priority 501): the notebook before it, the PDF link after it.
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", link_pdf_edition, priority=502)
+    app.connect("html-page-context", offer_runnable_zips, priority=502)
+    app.connect("build-finished", write_runnable_zips)
+    _WARNINGS.count = 0
+    logging.getLogger("sphinx").addHandler(_WARNINGS)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,7 +16,6 @@ however the chart inside them is drawn.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pytest
 

@@ -1,0 +1,214 @@
+"""The runnable downloads: each chapter's zip, taken from the built site, runs in a fresh environment.
+
+The book tier unzips each chapter's zip into a temporary folder outside the repository, makes a new virtual
+environment there, installs exactly what the zip's requirements.txt names (the edition's wheel and the pinned
+packages) and ipykernel, pinned, to run it (nbclient runs on the test's side), and executes the notebook in that
+environment's kernel from the unzipped folder: no cell may fail, the package must come from the wheel with its
+own data, and every chart of the chapter (each ``{glue:figure}`` of its source) must be in the outputs. Chapters whose requirements are the same share
+one environment (pip's cache makes a later install of the same pins fast).
+
+The unit tier checks the conversion of the notebook for front ends without MyST on a small notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from coup1917 import ROOT, book, portable, runnable
+from coup1917.notebooks import KERNEL, TIMEOUT, chapters, chart_outputs
+from coup1917.testing import HTML_DIR, chart_figures
+
+RUNNABLE = HTML_DIR / "notebooks"
+CHAPTERS = chapters()
+PIP_TIMEOUT = 900
+
+
+# --- The unit tier: the conversion for front ends without MyST ----------------------------------------------
+
+def executed(*cells) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def chart_cell(name: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("charts.glue_chart(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {},
+                                                                  "text/plain": "<Plotly chart>"},
+                                           metadata={"scrapbook": {"name": name, "mime_prefix": ""}})]
+    return cell
+
+
+LABELS = {"pipes1990": "Pipes 1990", "rabinowitch1976": "Rabinowitch 1976"}
+
+
+def converted(markdown: str, *cells, **context) -> nbformat.NotebookNode:
+    notebook = executed(*cells, nbformat.v4.new_markdown_cell(markdown))
+    return portable.convert(notebook, portable.Context(labels=LABELS, **context), "How to run it.")
+
+
+def test_margin_notes_terms_citations_and_dates_become_plain_markdown():
+    notebook = converted(
+        "(a-label)=\n"
+        "::::{margin}\n**Note.** The {term}`Sovnarkom` and {term}`Kerensky <Alexander Kerensky>` on "
+        "{oldstyle}`1917-10-25` {cite:p}`rabinowitch1976{chs. 11, 14},pipes1990`.\n::::\n\n"
+        "A {sic}`Iskolpom :: Ispolkom :: letters transposed` of {cite:t}`pipes1990`.")
+    first, text = notebook.cells[0].source, notebook.cells[-1].source
+    assert first == "How to run it."
+    assert text == (
+        "> *Editors' note (a margin note in the book)*\n>\n"
+        "> **Note.** The Sovnarkom and Kerensky on 25 October 1917 OS = 7 November 1917 NS "
+        "(Rabinowitch 1976, chs. 11, 14; Pipes 1990).\n\n"
+        "A Iskolpom [*sic*; read: Ispolkom] of Pipes 1990.")
+
+
+def test_a_glued_figure_points_to_its_chart_cell_and_glued_text_is_the_value():
+    notebook = converted(
+        "::::::{glue:figure} fig-a\n:name: fig-a\n\nThe caption, {glue:text}`total:,` members "
+        "({download}`bodies.csv <../data/bodies.csv>`).\n\n:::::{dropdown} The data\n```{glue} table-a\n```\n"
+        ":::::\n::::::",
+        chart_cell("fig-a"), data_files={"bodies.csv"},
+        glued={"total": {"text/plain": "12345"}, "table-a": {"text/html": "<style>x</style><table></table>"}})
+    assert notebook.cells[-1].source == (
+        "**Figure.** *The chart is the output of the code cell above.*\n\n"
+        "The caption, 12,345 members ([bodies.csv](data/bodies.csv)).\n\n"
+        "<details><summary>The data</summary>\n\n<table></table>\n\n</details>")
+    assert notebook.cells[1].outputs[0].data["text/plain"] == "<Plotly chart>"  # the chart stays the output
+
+
+def test_unknown_myst_stops_the_conversion_naming_it():
+    with pytest.raises(portable.ConversionError, match=r"role \{nosuchrole\}"):
+        converted("a {nosuchrole}`x`")
+    with pytest.raises(portable.ConversionError, match=r"directive \{nosuchdirective\}"):
+        converted(":::{nosuchdirective}\nx\n:::")
+    with pytest.raises(portable.ConversionError, match="'nosuchkey' is not a key"):
+        converted("{cite:p}`nosuchkey`")
+
+
+def test_labels_are_the_books_author_year_labels():
+    labels = portable.author_year_labels(ROOT / "references.bib")
+    assert labels["pipes1990"] == "Pipes 1990"
+    assert labels["rabinowitch1976"] == "Rabinowitch 1976"
+
+
+def test_requirements_pin_the_closure_from_the_lock():
+    distributions = runnable.requirement_closure(runnable.imported_distributions(
+        ["import plotly.express as px\nfrom coup1917.data import load_table"], ROOT / "coup1917"))
+    assert {"plotly", "pandas", "frictionless", "numpy", "narwhals"} <= distributions  # narwhals: plotly's
+    text = runnable.requirements_text(distributions, ROOT / "requirements.lock", "coup1917-0.1.0-py3-none-any.whl",
+                                      "a test")
+    assert "./coup1917-0.1.0-py3-none-any.whl\n" in text
+    assert "\nplotly==7.1.0\n" in text and "\npandas==3.1.1\n" in text
+
+
+# --- The book tier: every chapter's zip in a fresh environment ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def environments(tmp_path_factory):
+    """requirements.txt's pins -> a virtual environment with exactly those installed (made on first use)."""
+    made: dict[str, Path] = {}
+
+    def environment(folder: Path) -> Path:
+        pins = [line for line in (folder / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
+        key = hashlib.sha256("\n".join(pins).encode()).hexdigest()
+        if key not in made:
+            venv = tmp_path_factory.mktemp("venv")
+            assert ROOT not in venv.parents
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+            python = venv / "bin" / "python"
+            started = time.perf_counter()
+            # The kernel to run it with is the reader's Jupyter's; a chapter without code needs none of its own.
+            kernel = f"ipykernel=={runnable.locked_versions(ROOT / 'requirements.lock')['ipykernel']}"
+            pip = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt", kernel],
+                                 cwd=folder, capture_output=True, text=True, timeout=PIP_TIMEOUT)
+            assert pip.returncode == 0, f"{folder / 'requirements.txt'}: pip install failed:\n{pip.stderr[-3000:]}"
+            print(f"\n{folder.name}: requirements installed in a fresh environment in "
+                  f"{time.perf_counter() - started:.0f} s")
+            subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
+                           check=True, capture_output=True, timeout=120)
+            made[key] = venv
+        return made[key]
+
+    return environment
+
+
+def unzip(archive: Path, target: Path) -> Path:
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(target)
+    return target / archive.stem
+
+
+ISOLATION_CHECK = """\
+import sys, coup1917
+print(coup1917.__file__, coup1917.DATA_DIR, sys.prefix, [p for p in sys.path if p.startswith({root!r})])
+"""
+
+
+@pytest.mark.book
+@pytest.mark.notebooks
+@pytest.mark.parametrize("source", CHAPTERS, ids=[path.stem for path in CHAPTERS])
+def test_the_chapters_zip_runs_in_a_fresh_environment(source, environments, tmp_path, monkeypatch):
+    archive = RUNNABLE / f"{source.stem}.zip"
+    assert archive.is_file(), f"{archive}: missing; run make book"
+    folder = unzip(archive, tmp_path)
+    assert ROOT not in folder.parents
+    assert {path.name for path in folder.iterdir()} >= {f"{source.stem}.ipynb", "requirements.txt", "data"}
+    venv = environments(folder)
+    # The fresh environment's kernel, found before any other: nothing of the repository's .venv runs.
+    monkeypatch.setenv("JUPYTER_PATH", str(venv / "share" / "jupyter"))
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+
+    check = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        ISOLATION_CHECK.format(root=str(ROOT)))]), folder)
+    package_file, data_dir, prefix, repository_paths = check.cells[0].outputs[0].text.split(" ", 3)
+    assert Path(prefix) == venv
+    assert Path(package_file).is_relative_to(venv) and Path(data_dir) == Path(package_file).parent / "edition-data"
+    assert repository_paths.strip() == "[]"
+
+    notebook = nbformat.read(folder / f"{source.stem}.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    executed = execute(notebook, folder)  # raises CellExecutionError, naming the cell, if a cell fails
+    assert chart_outputs(executed) == chart_figures(source)
+
+
+def execute(notebook: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
+    """Run ``notebook`` with nbclient in the kernel named python3 (the fresh environment's), in ``folder``."""
+    return NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
+                          resources={"metadata": {"path": str(folder)}}).execute()
+
+
+@pytest.mark.book
+def test_the_book_zip_holds_every_chapter_with_its_data_and_the_wheel():
+    archive = RUNNABLE / f"{Path(book.pdf_name(ROOT)).stem}-notebooks.zip"
+    with zipfile.ZipFile(archive) as opened:
+        names = set(opened.namelist())
+        requirements = opened.read(f"{archive.stem}/requirements.txt").decode()
+    top = archive.stem
+    assert {f"{top}/{source.stem}.ipynb" for source in CHAPTERS} <= names
+    assert {f"{top}/data/datapackage.json", f"{top}/data/election-1917.csv", f"{top}/data/bodies-1917.csv"} <= names
+    wheel = next(name for name in names if name.endswith(".whl"))
+    assert f"./{Path(wheel).name}" in requirements.splitlines()
+
+
+@pytest.mark.book
+def test_the_downloaded_notebook_starts_with_how_to_run_it_and_has_no_raw_myst():
+    with zipfile.ZipFile(RUNNABLE / "03-the-coup.zip") as opened:
+        notebook = nbformat.reads(opened.read("03-the-coup/03-the-coup.ipynb").decode(), as_version=4)
+    assert notebook.cells[0].cell_type == "markdown"
+    assert notebook.cells[0].source.startswith("**To run this notebook:**")
+    assert len(notebook.cells[0].source.splitlines()) == 2
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    for raw in ("{margin}", "{term}", "{cite:p}", "{glue:figure}", "{glue:text}", "{oldstyle}", "{sic}"):
+        assert raw not in markdown
+    assert markdown.count("> *Editors' note (a margin note in the book)*") == 5
+    assert "(Rabinowitch 1976, chs. 11, 14)" in markdown
+    assert notebook.cells[-1].source.startswith("## Works cited")
