@@ -212,3 +212,13 @@ def test_the_downloaded_notebook_starts_with_how_to_run_it_and_has_no_raw_myst()
     assert markdown.count("> *Editors' note (a margin note in the book)*") == 5
     assert "(Rabinowitch 1976, chs. 11, 14)" in markdown
     assert notebook.cells[-1].source.startswith("## Works cited")
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("source", CHAPTERS, ids=[path.stem for path in CHAPTERS])
+def test_the_offered_ipynb_holds_the_outputs_the_page_shows(source):
+    """The page's .ipynb (download menu) carries the executed outputs, taken from the execution cache when myst-nb
+    read the page from it: every chart of the chapter is there."""
+    docname = source.relative_to(ROOT).with_suffix("").as_posix()
+    notebook = nbformat.read(HTML_DIR / "_sources" / f"{docname}.ipynb", as_version=4)
+    assert chart_outputs(notebook) == chart_figures(source)

@@ -26,9 +26,10 @@ def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
         return
     copy = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    # Cell ids are random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so
-    # that two builds of one commit offer the same file.
-    notebook = nbformat.read(executed, as_version=4)
+    # The outputs the page shows (myst-nb writes a notebook taken from its cache without them). Cell ids are
+    # random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so that two builds
+    # of one commit offer the same file.
+    notebook = runnable.executed_notebook(Path(app.env.doc2path(pagename)), executed, _cache_dir(notebooks))
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
     nbformat.write(notebook, copy)
@@ -115,9 +116,13 @@ def write_runnable_zips(app: Sphinx, exception) -> None:
     executed = {source: path for source, path in executed.items() if path.is_file()}
     if _WARNINGS.count:  # the build fails (-W) and has said why; a failed cell leaves no outputs to offer
         return
-    cache = Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
     runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
-                             cache)
+                             _cache_dir(notebooks))
+
+
+def _cache_dir(notebooks) -> Path | None:
+    """myst-nb's execution cache, when it uses one."""
+    return Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
 
 
 def setup(app: Sphinx) -> dict:
