@@ -2,8 +2,8 @@
    container, its empty plot box, its figure as JSON and its data table; the class names arrive as data-* attributes
    of this script's tag). plotly.js, one file beside this one in _static, is fetched only when the first chart nears
    the viewport: a reader who never scrolls to a chart never downloads it. Charts follow the width of the text
-   column, and on a narrow screen they are laid out again: smaller (never under 11 px) text and margins, the source
-   line wrapped to the width. */
+   column, and on a narrow screen they are laid out again: smaller (never under 11 px) text and margins, category
+   labels and the source line wrapped. */
 (() => {
   const names = document.currentScript.dataset;
   const bundle = new URL(names.plotly, document.currentScript.src);
@@ -11,6 +11,9 @@
   const MIN_FONT = 11;        // px: no label is drawn smaller
   const SOURCE_LINE = 14;     // px per line of the source note (house style: 11 px text)
   const SOURCE_CHAR = 6.2;    // px: an average character of the source note
+  const LABEL_CHARACTERS = 18;  // characters per line of a category label on a narrow chart
+  const LABEL_LINE = 13;      // px per line of a category label
+  const PLOT_MARGINS = 150;   // px of a chart's height outside its plot (legend, axis, source note)
 
   let plotly = null;
   const loadPlotly = () => plotly ??= new Promise((resolve, reject) => {
@@ -31,23 +34,42 @@
     return lines;
   };
 
-  /* The figure's own layout on a wide chart; on a narrow one, a copy with smaller text and margins and the source
-     note (the house style names it "source") wrapped to the chart's width, the bottom margin grown to hold it. */
-  const layoutFor = (layout, width) => {
+  /* The figure's own layout on a wide chart; on a narrow one, a copy with smaller text and margins, and the source
+     note (the house style names it "source") wrapped to ``sourceWidth``, the width from the plot's left edge, where
+     it starts, to the chart's right edge; the bottom margin grows to hold it. */
+  const layoutFor = (layout, width, sourceWidth = width) => {
     if (width >= NARROW) return layout;
     const narrow = structuredClone(layout);
     narrow.font = {...narrow.font, size: MIN_FONT};
     narrow.legend = {...narrow.legend, font: {...(narrow.legend || {}).font, size: MIN_FONT}};
     narrow.margin = {...narrow.margin, r: Math.min((narrow.margin || {}).r ?? 40, 40)};
+    // Category labels (parties, bodies, blocs, events) wrapped short, so that they leave the plot room; the chart
+    // grows taller if its rows need it.
+    for (const [name, axis] of Object.entries(narrow)) {
+      if (!/^[xy]axis\d*$/.test(name) || !Array.isArray(axis.categoryarray)) continue;
+      const labels = axis.categoryarray.map((label) => wrap(String(label), LABEL_CHARACTERS));
+      Object.assign(axis, {tickmode: "array", tickvals: axis.categoryarray,
+                           ticktext: labels.map((lines) => lines.join("<br>"))});
+      const rows = labels.length * Math.max(...labels.map((lines) => lines.length)) * LABEL_LINE;
+      narrow.height = Math.max(narrow.height ?? 420, rows + PLOT_MARGINS);
+    }
     for (const note of narrow.annotations || []) {
       if (note.name !== "source") continue;
       const before = note.text.split("<br>").length;
-      const lines = wrap(note.text, Math.floor(width / SOURCE_CHAR));
+      const lines = wrap(note.text, Math.floor(sourceWidth / SOURCE_CHAR));
       note.text = lines.join("<br>");
       narrow.margin.b = (narrow.margin.b ?? 80) + SOURCE_LINE * (lines.length - before);
       narrow.height = (narrow.height ?? 420) + SOURCE_LINE * (lines.length - before);
     }
     return narrow;
+  };
+
+  // The plot's left edge is known once it is drawn (the labels beside it set it): the source note is wrapped again.
+  const fitSource = (Plotly, box, data, layout, config) => {
+    const plotArea = box.querySelector(".nsewdrag");
+    if (!plotArea) return;
+    const left = plotArea.getBoundingClientRect().left - box.getBoundingClientRect().left;
+    return Plotly.react(box, data, layoutFor(layout, box.clientWidth, box.clientWidth - left), config);
   };
 
   const draw = async (chart) => {
@@ -57,11 +79,13 @@
     let narrow = box.clientWidth < NARROW;
     box.style.height = "";  // plotly.js sets the height it draws
     await Plotly.newPlot(box, data, layoutFor(layout, box.clientWidth), config);
+    if (narrow) await fitSource(Plotly, box, data, layout, config);
     // The config's "responsive" resizes the chart with the window; crossing the narrow width lays it out again.
     new ResizeObserver(() => {
       if ((box.clientWidth < NARROW) !== narrow) {
         narrow = !narrow;
-        Plotly.react(box, data, layoutFor(layout, box.clientWidth), config);
+        Plotly.react(box, data, layoutFor(layout, box.clientWidth), config)
+          .then(() => narrow && fitSource(Plotly, box, data, layout, config));
       }
     }).observe(box);
   };
