@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from browser.charts import draw_every_chart
 from coup1917 import ROOT
 from coup1917.fidelity import toc_pages
 
@@ -72,7 +73,5 @@ def test_the_download_menu_offers_the_notebook_and_the_pdf_and_both_are_there(si
 def test_every_chart_on_every_page_renders(site, page, page_path):
     page.goto((site / page_path).as_uri())
     page.wait_for_load_state("load")
-    charts = page.locator(".plotly-graph-div")
-    for index in range(charts.count()):
-        charts.nth(index).locator("svg.main-svg").first.wait_for(timeout=15_000)
+    draw_every_chart(page)
     assert page.problems == []

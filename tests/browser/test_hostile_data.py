@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from browser.charts import draw_every_chart
 from conftest import copy_book, make_book, serve
 
 #: CSV cell -> what the copy has instead. The leading party's name reaches the glued prose too.
@@ -57,6 +58,7 @@ def page_of(browser):
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(url, wait_until="networkidle")
+        draw_every_chart(page)  # the data's labels reach plotly.js
         opened.append((context, page))
         return page
 

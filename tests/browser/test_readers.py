@@ -14,6 +14,7 @@ from conftest import HTML_DIR
 from coup1917 import ROOT
 from coup1917.charts import contrast_ratio
 from browser.test_pages import CHART_PAGES, PAGES
+from browser.charts import draw_every_chart
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MODES = ("light", "dark")
@@ -25,9 +26,8 @@ def open_page(browser, url: str, mode: str = "light", javascript: bool = True):
     page = context.new_page()
     page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
     page.goto(url, wait_until="load")
-    if javascript:  # charts are drawn once plotly.js, fetched after the text has painted, has run
-        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                               ".every(chart => chart.querySelector('.main-svg'))")
+    if javascript:  # charts are drawn as they come near the viewport
+        draw_every_chart(page)
     return context, page
 
 
