@@ -90,7 +90,7 @@ def test_no_serious_or_critical_accessibility_violation(browser, book_url, page,
 @pytest.mark.parametrize("page", CHART_PAGES)
 def test_each_chart_is_named_and_described(browser, book_url, page):
     context, tab = open_page(browser, f"{book_url}/{page}")
-    charts = tab.locator(".plotly-graph-div")
+    charts = tab.locator(".plotly-chart[role=group]")  # the chart's container: the plot and its mode bar
     assert charts.count() == CHART_PAGES[page]
     for chart in charts.all():
         caption = " ".join(chart.locator("xpath=ancestor::figure//figcaption").first.inner_text().split())
