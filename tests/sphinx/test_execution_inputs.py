@@ -85,6 +85,7 @@ def re_executed(before: dict, after: dict) -> set[str]:
     return {name for name in PAGES if before[name][0] != after[name][0]}
 
 
+@pytest.mark.build
 def test_an_edit_re_executes_exactly_the_pages_that_read_the_edited_file(book):
     first = build(book)
     assert re_executed(first, build(book)) == set()  # nothing changed: every page from the cache

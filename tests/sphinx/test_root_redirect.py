@@ -1,8 +1,11 @@
 """The site's index.html forwards to the root page and names the edition's icon (no request for /favicon.ico)."""
 
+import pytest
 from bs4 import BeautifulSoup
 
 from coup1917 import ROOT
+
+pytestmark = pytest.mark.book
 
 HTML_DIR = ROOT / "_build" / "html"
 
