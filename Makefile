@@ -10,8 +10,14 @@ BUILD_DIR := _build
 WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
+# Every command that reaches a registry or starts a program of its own runs under a time limit, and says so when
+# it runs out (a build's own limit is in coup1917/build.py). `timeout` exits 124 when the limit is reached.
+define limited
+timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
+endef
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
 
-.PHONY: book test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
+.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
 
 # Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
 # latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
@@ -19,23 +25,20 @@ PORT      ?= 8017
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk \
                 fonts-freefont-otf xindy poppler-utils
 SITE_ZIP     := $(BUILD_DIR)/site.zip
-# The PDF's name comes from the LaTeX target in _config.yml (latex.latex_documents.targetname).
-PDF_NAME     := $(shell sed -n 's/^ *targetname: *\(.*\)\.tex *$$/\1.pdf/p' _config.yml)
 
 # The virtual environment with the pinned packages and the edition package (editable, so notebooks and tests
 # import the working tree and find data/ through it).
 $(INSTALLED): requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock
+	$(call limited,900,$(PYTHON) -m pip install --quiet --timeout 60 --require-hashes -r requirements.lock,pip install)
 	$(PYTHON) -m pip install --quiet --no-deps -e .
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
 # The browser assets the book serves itself (plotly.js), exactly as package-lock.json pins them.
 $(NODE_MODULES): package-lock.json
-	@command -v npm >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES=npm
+	$(call limited,600,npm ci --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
 	touch $@
 
 # A page whose tables or package modules change is re-read and re-executed, and only that page
@@ -58,14 +61,24 @@ lock: $(INSTALLED)
 ## book: build the HTML book into _build/html (warnings are errors). It is built in $(WORK_DIR) and swapped in
 ## only when the build succeeds; on failure each problem is printed as one line, file:line: message.
 book: $(INSTALLED) $(NODE_MODULES) $(EXTENSIONS_STAMP)
-	$(PYTHON) -m coup1917.build . --work $(WORK_DIR) --out $(BUILD_DIR)/html $(JB_FLAGS)
+	$(PYTHON) -m coup1917.build . --work $(WORK_DIR) --out $(BUILD_DIR) $(JB_FLAGS)
 
-## system-deps: Debian packages the tests need (Chromium for the browser tests), installed only when missing
+# apt-install: the Debian PACKAGES given, under time limits (the package lists are refreshed first)
+.PHONY: apt-install
+apt-install:
+	@echo "Installing Debian packages: $(PACKAGES)"
+	@$(call limited,300,$(APT_GET) update -qq,apt-get update)
+	@$(call limited,900,$(APT_GET) install -y -qq --no-install-recommends $(PACKAGES) >/dev/null,apt-get install)
+
+## system-deps: Debian's Chromium (the PDF's and EPUB's charts through kaleido, the browser tests), if missing
 system-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@[ -x /usr/bin/chromium ] || $(MAKE) --no-print-directory apt-install PACKAGES=chromium
 
-## test: build the book, then run the whole test suite
+## check: the fast unit tier: no build, no browser, no TeX (seconds)
+check: $(INSTALLED)
+	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or build or notebooks)"
+
+## test: build the book and the PDF, then run the whole test suite
 test: book pdf site-zip system-deps
 	$(PYTHON) -m pytest
 
@@ -89,11 +102,11 @@ clean-all: clean
 .PHONY: bench
 BENCH_NODE_MODULES := bench/node_modules/.package-lock.json
 $(BENCH_NODE_MODULES): bench/package-lock.json $(NODE_MODULES)
-	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(call limited,600,npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
 	touch $@
 
 bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps tex-deps
-	$(PYTHON) bench/bench.py
+	$(call limited,3600,$(PYTHON) bench/bench.py,make bench)
 
 ## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
 notebooks: $(INSTALLED)
@@ -101,21 +114,16 @@ notebooks: $(INSTALLED)
 
 ## tex-deps: the Debian packages the PDF needs, installed only when one is missing
 tex-deps:
-	@dpkg -s $(TEX_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+	@dpkg -s $(TEX_PACKAGES) >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGES="$(TEX_PACKAGES)"
 
-## pdf: build the whole book as one PDF (XeLaTeX) into _build/latex and put a copy in the HTML site
-# myst-nb renders outputs and glued figures as it reads a page, for the builder at hand, and the HTML and LaTeX
-# builds share _build/.doctrees: the PDF reads every page afresh (--all), and its doctrees are dropped afterwards
-# so that the next HTML build does not reuse them. LaTeX's auxiliary files from an earlier build can break a
-# build, so _build/latex starts empty.
-pdf: $(INSTALLED) tex-deps
-	rm -rf $(BUILD_DIR)/latex
-	$(VENV)/bin/jupyter-book build . --builder pdflatex --all $(JB_FLAGS); \
-	  status=$$?; rm -rf $(BUILD_DIR)/.doctrees; exit $$status
-	mkdir -p $(BUILD_DIR)/html && cp $(BUILD_DIR)/latex/$(PDF_NAME) $(BUILD_DIR)/html/
-	@# ... and in the work build, so that the next `make book` publishes it again (dropped with the work build).
-	if [ -d $(WORK_DIR)/_build/html ]; then cp $(BUILD_DIR)/latex/$(PDF_NAME) $(WORK_DIR)/_build/html/; fi
+## pdf: build the whole book as one PDF (XeLaTeX) into _build/pdf and put a copy in the published site
+# It builds in the same work directory as `make book`, so a notebook executed for the HTML is not executed again.
+# myst-nb renders outputs for the builder at hand as it reads a page, so the PDF reads every page afresh (--all)
+# and coup1917.build drops the shared doctrees afterwards. LaTeX's auxiliary files from an earlier build can break
+# a build, so the LaTeX output starts empty.
+pdf: $(INSTALLED) tex-deps system-deps
+	rm -rf $(WORK_DIR)/_build/latex
+	$(PYTHON) -m coup1917.build . --builder pdflatex --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
 
 ## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
 site-zip: book pdf

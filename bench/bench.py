@@ -19,7 +19,6 @@ Lighthouse with `npm ci --prefix bench`).
 from __future__ import annotations
 
 import functools
-import gzip
 import http.server
 import json
 import os
@@ -40,6 +39,8 @@ from pathlib import Path
 import psutil
 import yaml
 from playwright.sync_api import sync_playwright
+
+from coup1917 import testing
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -219,40 +220,6 @@ def served(directory: Path):
         server.server_close()
 
 
-COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
-
-
-@contextmanager
-def served_compressed(directory: Path):
-    """``directory`` served as GitHub Pages serves a site: text, scripts and styles gzip-compressed for a browser
-    that accepts it, with ``Cache-Control: max-age=600``."""
-    class Compressing(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            path = Path(self.translate_path(self.path))
-            kind = self.guess_type(str(path))
-            if not (path.is_file() and kind.startswith(COMPRESSED_TYPES)
-                    and "gzip" in self.headers.get("Accept-Encoding", "")):
-                return super().do_GET()
-            body = gzip.compress(path.read_bytes(), mtime=0)
-            self.send_response(200)
-            for name, value in (("Content-Type", kind), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding"),
-                                ("Content-Length", str(len(body))), ("Cache-Control", "max-age=600")):
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Compressing, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def chart_pages(html: Path) -> list[str]:
     return sorted(page.relative_to(html).as_posix() for page in html.rglob("*.html")
                   if "plotly-graph-div" in page.read_text(encoding="utf-8", errors="replace"))
@@ -289,21 +256,13 @@ def first_load(browser, url: str) -> dict:
                   lambda route: (blocked.append(route.request.url), route.abort()))
     page.on("requestfinished", lambda request: served_requests.append(request))
     page.goto(url, wait_until="domcontentloaded")
-    draw_every_chart(page)
+    testing.draw_every_chart(page, timeout_ms=30_000)
     rendered_ms = page.evaluate("performance.now()")
     page.wait_for_load_state("networkidle")
     sizes = [request.sizes() for request in served_requests]
     context.close()
     return {"ms": rendered_ms, "requests": len(served_requests), "blocked": len(blocked),
             "bytes": sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes)}
-
-
-def draw_every_chart(page) -> None:
-    """Scroll to each chart in turn, as a reader does, until plotly.js has drawn it (each chart div holds its SVG):
-    the edition draws a chart only when it nears the viewport."""
-    for chart in page.locator(".plotly-graph-div").all():
-        chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.wait_for(timeout=30_000)
 
 
 def measure_pages(book: Book, browser) -> dict:
@@ -340,7 +299,7 @@ def chart_page_at_load(html: Path, page: str, report: Path) -> dict:
     """A chart page as a phone first loads it, before any chart scrolls into view: Lighthouse's default (mobile)
     preset, the page served gzip-compressed. Total blocking time, bytes transferred, and whether plotly.js was
     among them (Lighthouse does not scroll: a chart below the first screen is not drawn)."""
-    with served_compressed(html) as base:
+    with testing.serve(html, compress=True) as base:
         done = subprocess.run(
             [str(LIGHTHOUSE), f"{base}/{page}", "--quiet", "--output=json", f"--output-path={report}",
              "--only-categories=performance", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"],
@@ -519,9 +478,9 @@ def second_page_plotly_bytes(book: Book, browser) -> int:
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{base}/{first}", wait_until="networkidle")
-        draw_every_chart(page)
+        testing.draw_every_chart(page, timeout_ms=30_000)
         page.goto(f"{base}/{second}", wait_until="networkidle")
-        draw_every_chart(page)
+        testing.draw_every_chart(page, timeout_ms=30_000)
         transferred = page.evaluate("""performance.getEntriesByType('resource')
             .filter(entry => entry.name.includes('plotly')).map(entry => entry.transferSize)""")
         context.close()

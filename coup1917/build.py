@@ -1,40 +1,63 @@
-"""Build the HTML book so that bad input stops it with one line a person understands, and a failed build never
-touches the last good book.
+"""Build the book (HTML or PDF) so that any failure stops it with one line a person understands, a book whose
+authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
-``python -m coup1917.build BOOK_DIR [jupyter-book options]`` (what ``make book`` runs):
+``python -m coup1917.build BOOK_DIR [--builder html|pdflatex] [jupyter-book options]`` (``make book``, ``make pdf``):
 
 1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
    stops the build before it starts (Sphinx would otherwise skip the page, or only warn);
-2. runs ``jupyter-book build`` into a work directory (``_build/work``, which keeps Sphinx's environment and the
-   execution cache between builds), its whole output going to ``_build/work/build.log``;
-3. on failure prints each problem as ``file:line: message`` (a code cell that raised: the chapter, the cell's
-   line and the exception, which for bad data names the CSV, its row and field), and exits non-zero;
-4. on success copies the new HTML next to ``_build/html`` and swaps it in with two renames, so ``_build/html``
-   is always a whole book: the last good one, or the new one (between the renames, for an instant, none).
+2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by both
+   builders, so a notebook executes once for the HTML and the PDF (one execution cache); its whole output goes to
+   ``_build/work/build.log``;
+3. on failure prints each problem as ``file[:line]: message``: Sphinx's warnings, a code cell that raised (from
+   myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
+   in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
+4. compares the new book's authorial text with the copy-text (:mod:`coup1917.fidelity`, :mod:`coup1917.pdf`) and
+   refuses to publish it if they differ, printing where, as the fidelity test does;
+5. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
+   always a whole book; the PDF goes to ``_build/pdf/`` and into the published site.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from sphinx.util.matching import Matcher
+from coup1917 import COPY_TEXT, book as book_structure, fidelity
 
-PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
-# Excluded by Jupyter Book whatever _config.yml says.
-ALWAYS_EXCLUDED = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", ".*", "**/.*"]
+#: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
+#: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
+BUILD_TIMEOUT = int(os.environ.get("COUP1917_BUILD_TIMEOUT", 1200))
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _SPHINX_PROBLEM = re.compile(
     r"^(?:(?P<where>\S[^:]*(?::\d+)?): )?(?:WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*?)(?: \[[\w.]+\])?$")
-_CELL_FAILED = re.compile(r"^(?P<page>\S[^:]*): WARNING: Executing notebook failed: CellExecutionError")
+_REPORT_SAVED = re.compile(r"Notebook exception traceback saved in: (?P<report>\S+)")
 _EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*): (?P<message>.*)$")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 _CELL_RULE = "-" * 18
+_FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
+_TEX_ERROR = re.compile(r"^! (?P<message>.+)$")
+_TEX_LINE = re.compile(r"^l\.(?P<line>\d+)")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a builder makes, where it lands in the work directory, and where it is published."""
+    builder: str
+    output: str  # in WORK/_build
+
+    def built(self, work: Path) -> Path:
+        return work / "_build" / self.output
+
+
+TARGETS = {"html": Target("html", "html"), "pdflatex": Target("pdflatex", "latex")}
 
 
 class BuildFailed(Exception):
@@ -50,82 +73,74 @@ class BuildFailed(Exception):
 
 def toc_problems(book: Path) -> list[str]:
     """A message for each ``_toc.yml`` entry without its file and for each page on disk missing from it."""
-    toc_file = book / "_toc.yml"
-    entries = _toc_entries(yaml.compose(toc_file.read_text(encoding="utf-8")))
-    problems, listed = [], set()
-    for name, line in entries:
-        found = [book / (name + suffix) for suffix in ("", *PAGE_SUFFIXES) if (book / (name + suffix)).is_file()]
-        if found:
-            listed.add(found[0].resolve())
-        else:
-            problems.append(f"_toc.yml:{line}: the entry '{name}' has no file "
-                            f"(looked for {', '.join(name + s for s in PAGE_SUFFIXES)})")
-    for page in _pages_on_disk(book):
-        if page.resolve() not in listed:
-            problems.append(f"{page.relative_to(book)}: this page is not in _toc.yml; "
-                            "list it there or remove the file")
+    toc_text = (book / "_toc.yml").read_text(encoding="utf-8")
+    listed = book_structure.reading_order(book)
+    on_disk = book_structure.pages_on_disk(book)
+    problems = [f"_toc.yml:{_line_of(toc_text, name)}: the entry '{name}' has no file "
+                f"(looked for {', '.join(name + s for s in book_structure.PAGE_SUFFIXES)})"
+                for name in listed if name not in on_disk]
+    problems += [f"{path.relative_to(book)}: this page is not in _toc.yml; list it there or remove the file"
+                 for name, path in on_disk.items() if name not in listed]
     return problems
 
 
-def _toc_entries(node: yaml.Node) -> list[tuple[str, int]]:
-    """(path, line) of every ``root`` and ``file`` in the composed YAML of a table of contents."""
-    entries = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value in ("root", "file") and isinstance(value, yaml.ScalarNode):
-                entries.append((value.value, value.start_mark.line + 1))
-            else:
-                entries += _toc_entries(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            entries += _toc_entries(item)
-    return entries
-
-
-def _pages_on_disk(book: Path) -> list[Path]:
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
-    excluded = Matcher([*ALWAYS_EXCLUDED, *config.get("exclude_patterns", [])])
-    def is_excluded(path: Path) -> bool:  # as Sphinx does: the file or any folder above it matches
-        parts = path.relative_to(book).parts
-        return any(excluded("/".join(parts[:depth])) for depth in range(1, len(parts) + 1))
-
-    return sorted(path for path in book.rglob("*")
-                  if path.suffix in PAGE_SUFFIXES and path.is_file() and not is_excluded(path))
+def _line_of(toc_text: str, name: str) -> int:
+    entry = re.compile(rf"^\s*-?\s*(?:file|root):\s*['\"]?{re.escape(name)}(?:\.\w+)?['\"]?\s*$")
+    return next((number for number, line in enumerate(toc_text.splitlines(), 1) if entry.match(line)), 1)
 
 
 # --- the build's own messages ---------------------------------------------------------------------------------
 
-def log_problems(log: str, book: Path) -> list[str]:
-    """The problems of a failed ``jupyter-book build`` log, one line each, paths relative to the book."""
+def log_problems(log: str, book: Path, output: Path | None = None) -> list[str]:
+    """The problems of a failed ``jupyter-book build`` log, one line each, paths relative to the book.
+
+    ``output`` is the builder's output directory, where a LaTeX build leaves its ``.tex`` file."""
     lines = [_ANSI.sub("", line).rstrip() for line in log.splitlines()]
-    problems = []
-    for number, line in enumerate(lines):
-        failed_cell = _CELL_FAILED.match(line)
-        if failed_cell:
-            problems.append(_cell_problem(Path(failed_cell["page"]), lines[number + 1:]))
-            continue
+    problems, failed_pages = [], set()
+    for line in lines:
+        saved = _REPORT_SAVED.search(line)
+        if saved:  # myst-nb's report of a notebook that raised: the cell and its exception
+            report = Path(saved["report"])
+            page = _page_of_report(report, book)
+            failed_pages.add(page)
+            problems.append(_cell_problem(book, page, report.read_text(encoding="utf-8").splitlines()))
+    for line in lines:
         sphinx_problem = _SPHINX_PROBLEM.match(line)
-        if sphinx_problem and "Kernel is running over TCP" not in line:
+        if sphinx_problem and not _REPORT_SAVED.search(line) and "Executing notebook failed" not in line:
             where = sphinx_problem["where"]
+            if where and _relative(where.split(":")[0], book) in failed_pages:
+                continue  # the page's other warnings follow from its failed cell (missing outputs, glue keys)
             problems.append(f"{where}: {sphinx_problem['message']}" if where else sphinx_problem["message"])
+    problems += _latex_problems(lines, book, output) + _exception_problems(lines, book)
     problems = list(dict.fromkeys(problem.replace(f"{book.resolve()}/", "") for problem in problems))
     return problems or [_last_words(lines)]
 
 
-def _cell_problem(page: Path, following: list[str]) -> str:
-    """``page:line: a code cell raised Name: message`` from the traceback that follows myst-nb's warning."""
-    rules = [i for i, line in enumerate(following) if line == _CELL_RULE][:2]
-    source = "\n".join(following[rules[0] + 1:rules[1]]) if len(rules) == 2 else ""
-    end = next((i for i, line in enumerate(following) if line.strip() == "[mystnb.exec]"), len(following))
-    traceback = following[rules[1] + 1 if len(rules) == 2 else 0:end]
+def _relative(path: str, book: Path) -> str:
+    return path.replace(f"{book.resolve()}/", "")
+
+
+def _page_of_report(report: Path, book: Path) -> str:
+    """The source page of ``reports/<docname>.err.log`` (myst-nb writes one per failed notebook)."""
+    parts = report.parts
+    docname = "/".join(parts[parts.index("reports") + 1:]).removesuffix(".err.log")
+    source = book_structure.pages_on_disk(book).get(docname)
+    return str(source.relative_to(book)) if source else docname
+
+
+def _cell_problem(book: Path, page: str, report: list[str]) -> str:
+    """``page:line: a code cell raised Name: message`` from nbclient's CellExecutionError text."""
+    rules = [i for i, line in enumerate(report) if line == _CELL_RULE][:2]
+    source = "\n".join(report[rules[0] + 1:rules[1]]) if len(rules) == 2 else ""
+    traceback = [_ANSI.sub("", line) for line in report[rules[1] + 1 if len(rules) == 2 else 0:]]
     line_in_cell = [int(match[1]) for line in traceback if (match := _CELL_LINE.search(line))]
     raised = next((i for i in range(len(traceback) - 1, -1, -1) if _EXCEPTION.match(traceback[i])
                    and not traceback[i].startswith(" ")), None)
     if raised is None:
-        return f"{page}: a code cell raised an error (see the log)"
+        return f"{page}: a code cell raised an error (the traceback is in the build log)"
     exception = _EXCEPTION.match(traceback[raised])
     message = " ".join([exception["message"], *(l.strip() for l in traceback[raised + 1:] if l.strip())])
-    return f"{page}{_cell_line(page, source, line_in_cell)}: a code cell raised {exception['name']}: {message}"
+    return f"{page}{_cell_line(book / page, source, line_in_cell)}: a code cell raised {exception['name']}: {message}"
 
 
 def _cell_line(page: Path, source: str, line_in_cell: list[int]) -> str:
@@ -140,63 +155,182 @@ def _cell_line(page: Path, source: str, line_in_cell: list[int]) -> str:
     return f":{text.count(chr(10), 0, start) + (line_in_cell[0] if line_in_cell else 1)}"
 
 
+def _latex_problems(lines: list[str], book: Path, output: Path | None) -> list[str]:
+    """TeX's ``! message`` with the ``l.N`` line that follows it, as ``file.tex:N: message``."""
+    tex_files = sorted(output.glob("*.tex")) if output else []
+    tex_files = tex_files or [Path("the LaTeX source")]
+    problems = []
+    for number, line in enumerate(lines):
+        error = _TEX_ERROR.match(line)
+        if error:
+            at = next((m["line"] for later in lines[number + 1:number + 30] if (m := _TEX_LINE.match(later))), None)
+            problems.append(f"{_relative(str(tex_files[0]), book)}{':' + at if at else ''}: {error['message']}")
+    return problems
+
+
+def _exception_problems(lines: list[str], book: Path) -> list[str]:
+    """An exception that stopped Sphinx or Jupyter Book, as ``file:line: Name: message``.
+
+    Of a chain of tracebacks, the first (the root cause) that passes through the book's own code is shown, at its
+    innermost frame there; the exception's message often names the file at fault itself.
+    """
+    blocks, current = [], None
+    for line in lines:
+        if line.startswith("Traceback (most recent call last):"):
+            current = []
+        elif current is not None:
+            frame = _FRAME.match(line)
+            if frame:
+                current.append((frame["file"], frame["line"]))
+            elif not line.startswith(" ") and _EXCEPTION.match(line):
+                blocks.append((current, _EXCEPTION.match(line)))
+                current = None
+    own = str(book.resolve()) + "/"
+    for frames, exception in blocks:
+        in_book = [(file, line) for file, line in frames if file.startswith(own) and "/.venv/" not in file]
+        if in_book:
+            file, line = in_book[-1]
+            name, message = exception["name"].rsplit(".", 1)[-1], exception["message"].strip()
+            if _names_its_file(message, book):  # the message already says which file is at fault
+                return [_relative(message, book)]
+            return [f"{_relative(file, book)}:{line}: {name}: {message}"]
+    if blocks and not any(_SPHINX_PROBLEM.match(line) for line in lines):
+        frames, exception = blocks[0]
+        where = f"{frames[-1][0]}:{frames[-1][1]}: " if frames else ""
+        return [f"{where}{exception['name'].rsplit('.', 1)[-1]}: {exception['message'].strip()}"]
+    return []
+
+
+def _names_its_file(message: str, book: Path) -> bool:
+    """The edition's own errors (DataError, ...) begin with the path of the file at fault."""
+    return message.startswith(f"{book.resolve()}/")
+
+
 def _last_words(lines: list[str]) -> str:
     meaningful = [line.strip() for line in lines if line.strip() and not set(line.strip()) <= set("=-")]
     return meaningful[-1] if meaningful else "the build failed without a message"
 
 
-# --- building and publishing ----------------------------------------------------------------------------------
+# --- building, checking and publishing ------------------------------------------------------------------------
 
-def build(book: Path, work: Path, out: Path, jupyter_book_options: list[str]) -> None:
-    """Build ``book`` in ``work``; on success make ``out`` the new book, else raise :class:`BuildFailed`."""
-    problems = toc_problems(book)
-    if problems:
-        raise BuildFailed(problems)
+def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:
+    """``jupyter-book build`` into ``work`` under :data:`BUILD_TIMEOUT`; the log's path, or :class:`BuildFailed`."""
     work.mkdir(parents=True, exist_ok=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(book), "--path-output", str(work), "--builder", target.builder,
+               *options]
     with log_file.open("w", encoding="utf-8") as log:
-        finished = subprocess.run([str(jupyter_book), "build", str(book), "--path-output", str(work),
-                                   *jupyter_book_options], stdout=log, stderr=subprocess.STDOUT, cwd=book)
-    if finished.returncode != 0:
-        raise BuildFailed(log_problems(log_file.read_text(encoding="utf-8", errors="replace"), book), log_file)
-    publish(work / "_build" / "html", out)
+        # Its own process group, so that a time-out ends the kernels, Chromium and TeX it started; no terminal
+        # input, so that TeX stopping on an error cannot wait for an answer.
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   cwd=book, start_new_session=True)
+        try:
+            returncode = process.wait(timeout=BUILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise BuildFailed([f"{_relative(str(log_file), book)}: jupyter-book build did not finish within "
+                               f"{BUILD_TIMEOUT} s and was stopped; the log's last lines show what it was doing"],
+                              log_file) from None
+    if returncode != 0:
+        log = log_file.read_text(encoding="utf-8", errors="replace")
+        raise BuildFailed(log_problems(log, book, target.built(work)), log_file)
+    return log_file
 
 
-def publish(new_html: Path, out: Path) -> None:
-    """Copy ``new_html`` beside ``out``, then swap: readers of ``out`` see the old book or the new, whole."""
+def text_problems(book: Path, target: Target, built: Path) -> list[str]:
+    """How the new book's authorial text departs from the copy-text, each message led by the page's source."""
+    expected = fidelity.copy_text_words(COPY_TEXT)
+    if target.builder == "html":
+        actual = fidelity.book_words(fidelity.read_book(book, built))
+    else:
+        from coup1917.pdf import authorial_words  # poppler, which only the PDF build installs
+        actual = authorial_words(built)
+    sources = {f"{docname}.html": path.relative_to(book)
+               for docname, path in book_structure.pages_on_disk(book).items()}
+    messages = []
+    for message in fidelity.differences(expected, actual):
+        page = next((sources[name] for name in re.findall(r"\S+\.html", message) if name in sources), None)
+        messages.append(f"{page or _relative(str(built), book)}: the authorial text departs from the copy-text: "
+                        f"{message}")
+    return messages
+
+
+def publish_html(new_html: Path, out: Path, pdf: Path | None) -> None:
+    """Copy ``new_html`` (with the published PDF) beside ``out``, then swap: readers see the old or the new."""
     incoming, outgoing = out.with_name(out.name + ".incoming"), out.with_name(out.name + ".outgoing")
     for leftover in (incoming, outgoing):
         shutil.rmtree(leftover, ignore_errors=True)
     # Not .buildinfo: Sphinx's hash of the configuration, which holds the checkout's absolute paths, so two
     # checkouts of one commit would publish different bytes; the work directory keeps it for incremental builds.
     shutil.copytree(new_html, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
+    if pdf and pdf.is_file():
+        shutil.copy2(pdf, incoming / pdf.name)
     if out.exists():
         out.rename(outgoing)
     incoming.rename(out)
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
+def publish_pdf(new_pdf: Path, pdf: Path, html: Path) -> None:
+    """The PDF edition to ``pdf``, and into the published site, each replaced in one rename."""
+    for destination in (pdf, html / pdf.name if html.is_dir() else None):
+        if destination:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            incoming = destination.with_name(destination.name + ".incoming")
+            shutil.copy2(new_pdf, incoming)
+            incoming.rename(destination)
+
+
+def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
+    """Build ``book`` with ``builder`` in ``work``; publish under ``out`` on success, else :class:`BuildFailed`."""
+    target = TARGETS[builder]
+    problems = toc_problems(book)
+    if problems:
+        raise BuildFailed(problems)
+    html, pdf = out / "html", out / "pdf" / book_structure.pdf_name(book)
+    try:
+        log = run_jupyter_book(book, work, target, options)
+    finally:
+        if builder == "pdflatex":
+            # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees both builds
+            # share: the next HTML build must read every page afresh.
+            shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+    built = target.built(work) / pdf.name if builder == "pdflatex" else target.built(work)
+    problems = text_problems(book, target, built)
+    if problems:
+        raise BuildFailed(problems, log)
+    if builder == "pdflatex":
+        publish_pdf(built, pdf, html)
+        return pdf
+    publish_html(built, html, pdf)
+    return html
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("book", type=Path, help="the book's directory (with _config.yml and _toc.yml)")
+    parser.add_argument("--builder", choices=sorted(TARGETS), default="html")
     parser.add_argument("--work", type=Path, help="where jupyter-book builds (default BOOK/_build/work)")
-    parser.add_argument("--out", type=Path, help="the published HTML (default BOOK/_build/html)")
+    parser.add_argument("--out", type=Path, help="where the book is published: OUT/html, OUT/pdf "
+                                                 "(default BOOK/_build)")
     arguments, jupyter_book_options = parser.parse_known_args(argv)
     book = arguments.book.resolve()
     work = (arguments.work or book / "_build" / "work").resolve()
-    out = (arguments.out or book / "_build" / "html").resolve()
-    print(f"Building the book in {work} ...", flush=True)
+    out = (arguments.out or book / "_build").resolve()
+    print(f"Building the book ({arguments.builder}) in {work} ...", flush=True)
     try:
-        build(book, work, out, jupyter_book_options)
+        published = build(book, work, out, arguments.builder, jupyter_book_options)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        kept = f"the last good book in {out} is unchanged" if out.exists() else f"no book in {out}"
+        kept = out / ("html" if arguments.builder == "html" else "pdf")
+        kept = f"the last good output in {kept} is unchanged" if kept.exists() else f"nothing published in {kept}"
         log = f"; full log: {failure.log}" if failure.log else ""
         print(f"Build failed: {kept}{log}", file=sys.stderr)
         return 1
-    print(f"Built: {out}")
+    print(f"Built: {published}")
     return 0
 
 

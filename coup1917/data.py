@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Checklist, Package, Resource, checks
+from frictionless import Checklist, FrictionlessException, Package, Resource, checks
 
 from coup1917 import DATA_DIR
 
@@ -50,7 +50,13 @@ def _file(resource: Resource) -> Path:
 
 
 def _package() -> Package:
-    return Package(str(DESCRIPTOR))
+    if not DESCRIPTOR.is_file():
+        raise DataError(f"{DESCRIPTOR}: missing; it describes every table of the edition "
+                        "(restore it: git checkout -- data/datapackage.json)")
+    try:
+        return Package(str(DESCRIPTOR))
+    except FrictionlessException as error:  # not JSON, or not a data package
+        raise DataError(f"{DESCRIPTOR}: not a valid data package: {error.error.message}") from None
 
 
 def _resource(name: str, path: Path | None) -> Resource:

@@ -16,8 +16,9 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup, NavigableString, Tag
+
+from coup1917 import book
 
 #: Elements of a page that are not the author's words.
 NOT_AUTHORIAL = ".editorial, .headerlink, .caption-number, script, style, template"
@@ -45,28 +46,9 @@ def copy_text_words(path: Path) -> list[Word]:
     return words
 
 
-def toc_pages(book_dir: Path) -> list[str]:
-    """The book's pages in reading order, as paths of their HTML files relative to the built site."""
-    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entry):
-        if isinstance(entry, dict):
-            if "file" in entry:
-                files.append(entry["file"])
-            for value in entry.values():
-                walk(value)
-        elif isinstance(entry, list):
-            for item in entry:
-                walk(item)
-
-    walk({key: value for key, value in toc.items() if key != "root"})
-    return [str(Path(f).with_suffix(".html")) for f in files]
-
-
 def read_book(book_dir: Path, html_dir: Path) -> dict[str, str]:
     """Page name -> HTML of every page of the built book, in reading order."""
-    return {page: (html_dir / page).read_text(encoding="utf-8") for page in toc_pages(book_dir)}
+    return {page: (html_dir / page).read_text(encoding="utf-8") for page in book.html_pages(book_dir)}
 
 
 def page_words(page: str, html: str) -> list[Word]:

@@ -29,8 +29,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from coup1917 import ROOT
+from coup1917.book import html_pages
 from coup1917.charts import CHART_MIME, glue_chart
-from coup1917.fidelity import toc_pages
 
 CHART_MIMES = {CHART_MIME, GLUE_PREFIX + CHART_MIME}  # displayed, or glued without display
 KERNEL = "python3"
@@ -47,7 +47,7 @@ class Run:
 
 def chapters(book_dir: Path = ROOT) -> list[Path]:
     """The book's pages that are notebooks (they name a kernel), in reading order."""
-    pages = [book_dir / Path(page).with_suffix(".md") for page in toc_pages(book_dir)]
+    pages = [book_dir / Path(page).with_suffix(".md") for page in html_pages(book_dir)]
     return [page for page in pages if "kernelspec" in jupytext.read(page).metadata]
 
 

@@ -1,8 +1,6 @@
 """coup1917.data: the tables load through their schemas, agree with the essay, and bad files stop with a message
 naming the file, the row and the field. The broken fixtures are in tests/fixtures/election-1917/."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -129,8 +127,9 @@ def test_an_unknown_table_is_refused():
         load_table("elections")
 
 
+@pytest.mark.notebooks
 def test_bad_data_stops_a_notebook_run():
-    """The same exception stops a kernel run (and so the book build, which has raise_on_error: true)."""
+    """The same exception stops a kernel run (and so the book build: tests/test_build.py)."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from pathlib import Path\nfrom coup1917.data import load_table\n"
         f"load_table('election-1917', Path({str(FIXTURES / 'negative-votes.csv')!r}))"
@@ -138,38 +137,3 @@ def test_bad_data_stops_a_notebook_run():
     with pytest.raises(CellExecutionError) as caught:
         NotebookClient(notebook, kernel_name="python3", timeout=60).execute()
     assert "DataError" in str(caught.value) and "negative-votes.csv" in str(caught.value)
-
-
-NOTEBOOK_PAGE = """---
-jupytext:
-  text_representation:
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# A page
-
-```{{code-cell}} ipython3
-from pathlib import Path
-from coup1917.data import load_table
-load_table("election-1917", Path({path!r}))
-```
-"""
-
-
-def test_bad_data_stops_the_book_build(tmp_path):
-    """A chapter cell that loads a bad file fails the build, which prints the error with its file, row and field
-    (myst-nb's cache mode with raise_on_error and show_tb, as _config.yml sets them)."""
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text('extensions = ["myst_nb"]\nnb_execution_mode = "cache"\n'
-                                    'nb_execution_raise_on_error = True\nnb_execution_show_tb = True\n'
-                                    'exclude_patterns = ["_build"]\n')
-    (source / "index.md").write_text(NOTEBOOK_PAGE.format(path=str(FIXTURES / "duplicate-party.csv")))
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(source),
-                           str(tmp_path / "out")], capture_output=True, text=True, timeout=180)
-    assert done.returncode != 0
-    assert "duplicate-party.csv" in done.stderr and "row 2 (line 3): primary-key" in done.stderr, done.stderr[-3000:]

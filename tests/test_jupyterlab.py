@@ -21,6 +21,8 @@ from coup1917.notebooks import chapters
 
 TOKEN = secrets.token_hex(16)
 
+pytestmark = pytest.mark.notebooks  # every test here runs Jupyter kernels or a Jupyter server
+
 
 def free_port() -> int:
     with socket.socket() as probe:

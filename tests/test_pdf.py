@@ -5,33 +5,21 @@ hyphen breaks at line ends). `make test` builds the PDF before the tests run.
 """
 
 import re
-from collections import Counter
 import shutil
 import subprocess
-from pathlib import Path
+from collections import Counter
 
 import pytest
 
-from coup1917 import ROOT
-from coup1917.fidelity import differences, toc_pages
+from coup1917 import ROOT, book
+from coup1917.book import html_pages
+from coup1917.fidelity import differences
 from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
+from coup1917.testing import WORK_DIR, chart_figures
 
-LATEX_DIR = ROOT / "_build" / "latex"
+LATEX_DIR = WORK_DIR / "_build" / "latex"  # the PDF build's LaTeX source, beside the PDF it made
 MARGIN_NOTE = r"\marginpar{\editionmarginstyle"  # what coup1917/sphinx/latex_margins.py writes for a {margin}
 PAGES = range(10, 81)  # 13 pages with the text alone; charts and apparatus add some, never dozens
-
-
-def pdf_name() -> str:
-    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    return re.search(r"targetname: *(\S+)\.tex", config).group(1) + ".pdf"
-
-
-@pytest.fixture(scope="session")
-def pdf() -> Path:
-    path = LATEX_DIR / pdf_name()
-    if not path.exists():
-        pytest.fail(f"no PDF at {path}: run the tests with `make test`, which builds it first")
-    return path
 
 
 def test_pdf_reproduces_the_copy_text(pdf, copy_text_words):
@@ -67,7 +55,7 @@ def test_every_margin_note_is_set_in_the_margin(pdf):
     With no margin note in the chapters this holds trivially; the fixture book below checks the mechanism."""
     margin_directive = re.compile(r"^(:{3,}|`{3,})\{margin\}", re.M)
     sources = sum(len(margin_directive.findall((ROOT / page).with_suffix(".md").read_text(encoding="utf-8")))
-                  for page in toc_pages(ROOT))
+                  for page in html_pages(ROOT))
     assert (LATEX_DIR / pdf.name).with_suffix(".tex").read_text(encoding="utf-8").count(MARGIN_NOTE) == sources
     found = lines(pdf)
     # Justified lines of the author's text all end at the right edge of the text block.
@@ -78,16 +66,17 @@ def test_every_margin_note_is_set_in_the_margin(pdf):
 
 
 def test_every_chart_is_a_vector_figure_with_a_caption(pdf, built_pages):
-    """Every chart the HTML book shows is in the PDF as a PDF (vector) graphic inside a captioned figure.
-
-    Holds with no chart at all; it bites as soon as a page shows a chart that the PDF does not set so."""
-    html_charts = sum(html.count('class="plotly-graph-div"') for html in built_pages.values())
+    """Every chart figure of the chapters is in the HTML book as a chart and in the PDF as a PDF (vector) graphic
+    inside a captioned figure."""
+    expected = sum(chart_figures(ROOT / path) for path in book.pages_on_disk(ROOT).values())
+    assert sum(html.count('class="plotly-graph-div"') for html in built_pages.values()) == expected
     tex = (LATEX_DIR / pdf.name).with_suffix(".tex").read_text(encoding="utf-8")
     figures = re.findall(r"\\begin\{figure\}.*?\\end\{figure\}", tex, re.S)
     vector_graphic = re.compile(r"\\sphinxincludegraphics(\[[^]]*\])?\{\{[^}]+\}\.pdf\}")
-    assert sum(bool(vector_graphic.search(f)) and "\\caption{" in f for f in figures) == html_charts
+    assert sum(bool(vector_graphic.search(f)) and "\\caption{" in f for f in figures) == expected
 
 
+@pytest.mark.pdf
 def test_reader_keeps_the_serif_body_text_only(tmp_path):
     """On a small XeLaTeX document: sans-serif matter, a footnote mark and the margin are left out, and a word
     broken after its own hyphen is joined again."""
@@ -109,6 +98,8 @@ The author\textquotesingle{}s hand-\linebreak picked words\footnote{\sffamily An
     assert words[2].where.startswith("fixture.pdf, page 1, line at ")
 
 
+@pytest.mark.pdf
+@pytest.mark.build
 def test_margin_notes_are_set_in_the_margin(tmp_path):
     """A fixture book with one {margin}: the note stands in the outer margin beside the first line of the
     paragraph after it, in the editors' sans-serif, and the text block holds only the author's words."""

@@ -64,10 +64,12 @@ def bad_build(tmp_path_factory) -> subprocess.CompletedProcess:
     return build(tmp_path_factory.mktemp("bad"), {"index.md": BAD_PAGE})
 
 
+@pytest.mark.build
 def test_the_bad_book_fails(bad_build):
     assert bad_build.returncode != 0
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("line, message", [
     (3, 'could not find bibtex key "nosuchkey"'),
     (5, "term not in glossary: 'No such term'"),
@@ -83,6 +85,7 @@ def test_each_bad_input_is_reported_with_file_and_line(bad_build, line, message)
     assert any(f"index.md:{line}:" in entry for entry in reported), reported
 
 
+@pytest.mark.build
 def test_good_input_is_not_reported(bad_build):
     assert "index.md:15:" not in bad_build.stderr, bad_build.stderr
 
@@ -109,6 +112,7 @@ two
 """
 
 
+@pytest.mark.build
 def test_marks_are_collected_from_pages_read_in_parallel(tmp_path):
     result = build(tmp_path, {"index.md": NOTES, "one.md": CHAPTER.format(n=1), "two.md": CHAPTER.format(n=2)},
                    "-j", "2")

@@ -13,8 +13,8 @@ dropdown is, and each builder has its visitor:
   The pages that hold a chart node, and only they, get ``static/charts.js``, which fetches ONE plotly.js file (the
   official partial bundle pinned in ``package.json``, copied into ``_static``) when the first chart nears the
   viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
-- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (one browser kept for the whole
-  build) and the page includes it.
+- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.chart_export`: one
+  browser for the whole build, every export under a time limit) and the page includes it.
 
 The build stops if a chart uses a trace type the bundle does not register, or if the bundle is not the plotly.js
 the installed plotly Python package writes figures for.
@@ -28,7 +28,6 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import kaleido
 import plotly.io
 import plotly.offline
 import plotly.utils
@@ -41,7 +40,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 from sphinx_design.dropdown import dropdown_main
 
-from coup1917 import ROOT
+from coup1917 import ROOT, chart_export
 from coup1917.charts import CHART_MIME
 
 # The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
@@ -245,9 +244,11 @@ def _check_versions(app: Sphinx) -> None:
 # --- LaTeX ----------------------------------------------------------------------------------------------------
 
 def chart_pdf(figure: dict) -> bytes:
-    """The chart as a vector PDF at the height the chapter gave it."""
-    kaleido.start_sync_server(silence_warnings=True)  # one Chromium for the whole build (a no-op once running)
-    return plotly.io.to_image(figure, format="pdf", width=PDF_CHART_WIDTH, height=_height(figure), validate=False)
+    """The chart as a vector PDF (one Chromium for the whole build, every export under a timeout)."""
+    try:
+        return chart_export.chart_pdf(figure, PDF_CHART_WIDTH)
+    except chart_export.ExportFailed as failure:
+        raise ExtensionError(str(failure)) from None
 
 
 def visit_chart_latex(self: LaTeXTranslator, node: plotly_chart) -> None:
@@ -261,7 +262,7 @@ def visit_chart_latex(self: LaTeXTranslator, node: plotly_chart) -> None:
 
 
 def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
-    kaleido.stop_sync_server(silence_warnings=True)
+    chart_export.stop()
 
 
 def skip_chart(self, node: plotly_chart) -> None:

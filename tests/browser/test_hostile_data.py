@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from browser.charts import draw_every_chart
-from conftest import copy_book, make_book, serve
+from coup1917.testing import copy_book, draw_every_chart, make, serve
 
 #: CSV cell -> what the copy has instead. The leading party's name reaches the glued prose too.
 HOSTILE_PARTIES = {
@@ -20,6 +19,8 @@ HOSTILE_PARTIES = {
 HOSTILE_EVENT = '<img src=x onerror=alert("event")> *not emphasis* {cite:p}`nokey` | &amp; <br/>'
 ELECTION_PAGE = "chapters/04-the-constituent-assembly-election.html"
 CHRONOLOGY_PAGE = "chapters/chronology.html"
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]  # builds a copy of the book, reads it in Chromium
 
 
 def rewrite_csv(path, change):
@@ -38,7 +39,7 @@ def hostile_book(tmp_path_factory):
     first = iter([True])
     rewrite_csv(book / "data" / "chronology.csv",
                 lambda row: [HOSTILE_EVENT, *row[1:]] if next(first, False) else row)
-    done = make_book(book)
+    done = make(book, "book")
     assert done.returncode == 0, done.stderr
     with serve(book / "_build" / "html") as url:
         yield url

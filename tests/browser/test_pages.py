@@ -8,13 +8,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser.charts import draw_every_chart
-from conftest import HTML_DIR
-from coup1917 import fidelity, ROOT
+from coup1917 import ROOT, book
+from coup1917.testing import HTML_DIR, draw_every_chart
 from coup1917.data import load_table
 
 #: Folders of the site that hold assets and downloads, not pages.
 NOT_PAGES = {"_static", "_sources", "_downloads", "_images"}
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]  # the built book in Chromium
 
 
 def site_pages() -> list[str]:
@@ -22,7 +23,7 @@ def site_pages() -> list[str]:
     file of the built site."""
     built = {str(path.relative_to(HTML_DIR)) for path in HTML_DIR.rglob("*.html")
              if not NOT_PAGES & set(path.relative_to(HTML_DIR).parts)}
-    return sorted(set(fidelity.toc_pages(ROOT)) | built)
+    return sorted(set(book.html_pages(ROOT)) | built)
 
 
 PAGES = site_pages()

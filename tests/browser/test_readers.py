@@ -10,15 +10,16 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import HTML_DIR
+from coup1917.testing import HTML_DIR, draw_every_chart
 from coup1917 import ROOT
 from coup1917.charts import contrast_ratio
 from browser.test_pages import CHART_PAGES, PAGES
-from browser.charts import draw_every_chart
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MODES = ("light", "dark")
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src"}
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]  # the built book, read from disk and in Chromium
 
 
 def open_page(browser, url: str, mode: str = "light", javascript: bool = True):

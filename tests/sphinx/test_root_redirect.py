@@ -3,11 +3,9 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from coup1917 import ROOT
+from coup1917.testing import HTML_DIR
 
 pytestmark = pytest.mark.book
-
-HTML_DIR = ROOT / "_build" / "html"
 
 
 def test_root_page_forwards_with_icon_and_link():

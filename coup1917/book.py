@@ -1,0 +1,59 @@
+"""The book's structure, read the way Jupyter Book and Sphinx read it: one source of truth for the build, the
+fidelity check, the tests and the benchmark.
+
+- The reading order comes from ``_toc.yml`` through ``sphinx_external_toc``'s own parser (what Jupyter Book uses).
+- The pages on disk come from Sphinx's project discovery, with the book's ``exclude_patterns`` and those Jupyter
+  Book always adds.
+- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sphinx.project import Project
+from sphinx_external_toc.parsing import parse_toc_yaml
+
+PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
+# Excluded by Jupyter Book whatever _config.yml says (jupyter_book/config.py).
+ALWAYS_EXCLUDED = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", ".*", "**/.*"]
+
+
+def config(book: Path) -> dict:
+    return yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
+def reading_order(book: Path) -> list[str]:
+    """Every docname of ``_toc.yml``, depth first from the root, as a reader meets them."""
+    site_map = parse_toc_yaml(book / "_toc.yml")
+    order: list[str] = []
+
+    def visit(docname: str) -> None:
+        order.append(docname)
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, str) and item in site_map:  # a FileItem; globs and URLs are not pages
+                    visit(item)
+
+    visit(site_map.root.docname)
+    return order
+
+
+def pages_on_disk(book: Path) -> dict[str, Path]:
+    """Docname -> source file of every page Sphinx would read in ``book``."""
+    project = Project(book, PAGE_SUFFIXES)
+    excluded = [*ALWAYS_EXCLUDED, *config(book).get("exclude_patterns", [])]
+    return {docname: Path(project.doc2path(docname, absolute=True))
+            for docname in sorted(project.discover(exclude_paths=excluded))}
+
+
+def html_pages(book: Path) -> list[str]:
+    """The book's pages in reading order, as paths of their HTML files relative to the built site."""
+    return [f"{docname}.html" for docname in reading_order(book)]
+
+
+def pdf_name(book: Path) -> str:
+    """The PDF edition's file name: the LaTeX target of ``_config.yml`` with ``.pdf``."""
+    target = config(book)["latex"]["latex_documents"]["targetname"]
+    return str(Path(target).with_suffix(".pdf"))

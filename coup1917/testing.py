@@ -1,0 +1,148 @@
+"""What the tests and the benchmark share: copies of the book, the book served as GitHub Pages serves it, Debian's
+Chromium, and digests of built trees."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from coup1917 import ROOT
+
+HTML_DIR = ROOT / "_build" / "html"
+WORK_DIR = ROOT / "_build" / "work"
+VENV = ROOT / ".venv"
+# Debian's Chromium (installed by `make system-deps`), driven by Playwright's Python package; never a browser that
+# Playwright downloads. The flags keep it from reaching for the network (closed here) and from waiting on a GPU.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-default-apps"]
+BROWSER_TIMEOUT_MS = 30_000  # to start Chromium; Playwright's own default is 3 minutes
+# What GitHub Pages compresses (text); everything else is sent as it is.
+_COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map"}
+
+
+def launch_chromium(playwright):
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                      timeout=BROWSER_TIMEOUT_MS)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    compress = False
+
+    def log_message(self, format, *args):  # the tests report what matters
+        pass
+
+    def end_headers(self):
+        # As GitHub Pages serves a site: without it, whether a file is taken from the browser's cache would depend
+        # on how long ago the build wrote it (Chromium's heuristic freshness).
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.compress and wants_gzip and path.suffix in _COMPRESSED and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+
+class _Body:
+    """send_head's file-like answer for a compressed body."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def read(self, *args) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+    def close(self) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that drops a connection (a page closed mid-load) is no finding.
+        if not issubclass(sys.exc_info()[0], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve(directory: Path, compress: bool = False):
+    """``directory`` served on 127.0.0.1 (a free port), gzip-compressed if asked; yields the base URL."""
+    handler = type("Handler", (_Handler,), {"compress": compress})
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def copy_book(destination: Path, leave_out: tuple[str, ...] = ("bench/", "tests/", ".github/")) -> Path:
+    """The working tree's files (tracked and new, not ignored) copied, with the installed node_modules linked."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
+                            capture_output=True, text=True, timeout=60).stdout.split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file() and not name.startswith(leave_out):
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
+
+
+def make(book: Path, *targets: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """``make TARGETS`` in a copy, with this checkout's virtual environment and npm packages, never remade; the
+    copy's package comes first on the path, so its chapters load the copy's data."""
+    return subprocess.run(
+        ["make", "--no-print-directory", *targets, f"VENV={VENV}", "-o", f"{VENV}/.installed",
+         "-o", "node_modules/.package-lock.json"],
+        cwd=book, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(book)})
+
+
+def chart_figures(page: Path) -> int:
+    """How many charts a page's source shows: its ``{glue:figure}`` directives, each the figure of one chart."""
+    return len(re.findall(r"^:{3,}\{glue:figure\}", page.read_text(encoding="utf-8"), re.M))
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``directory``."""
+    return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+def draw_every_chart(page, timeout_ms: float = 15_000) -> int:
+    """Scroll a Playwright page to each chart in turn, as a reader does, until plotly.js has drawn it (its box
+    holds plotly's SVG): the book draws a chart only when it nears the viewport. Back to the top; the number of
+    charts."""
+    charts = page.locator(".plotly-graph-div").all()  # Plotly's own class: the book's charts and the baseline's
+    for chart in charts:
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(timeout=timeout_ms)
+    page.evaluate("window.scrollTo(0, 0)")
+    return len(charts)
