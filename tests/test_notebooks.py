@@ -15,8 +15,6 @@ from coup1917.notebooks import CHART_MIME, chapters, chart_outputs, charts_drawn
 
 CHAPTERS = chapters()
 
-pytestmark = pytest.mark.notebooks  # every test here runs Jupyter kernels or a Jupyter server
-
 
 def test_every_text_chapter_is_a_notebook():
     assert {"01-kerensky-and-the-bolsheviks", "02-the-second-congress", "03-the-coup",

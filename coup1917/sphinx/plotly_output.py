@@ -28,7 +28,6 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import plotly.io
 import plotly.offline
 import plotly.utils
 from docutils import nodes
@@ -44,7 +43,7 @@ from coup1917 import ROOT, chart_export
 from coup1917.charts import CHART_MIME
 
 # The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
-# tests use the same names (tests/test_charts_assets.py checks the static files against them).
+# tests use the same names (tests/sphinx/test_plotly_output.py checks the static files against them).
 CHART_CLASS = "plotly-chart"              # the container: role, name, description
 PLOT_CLASS = "plotly-graph-div"           # the box plotly.js draws into (Plotly's own name for it)
 FIGURE_CLASS = "plotly-chart-figure"      # <script type="application/json">: the figure and its config
@@ -133,7 +132,19 @@ class PlotlyMimeRenderer:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
+        if renderer.renderer.sphinx_env.app.builder.format == "latex":
+            _check_exporter()  # now, at the page that needs it, not after every page has been read
         return [plotly_chart(figure=figure, classes=["output"])]
+
+
+@lru_cache
+def _check_exporter() -> None:
+    """The PDF's charts need Chromium (kaleido draws them at write time): stop at the first chart if it is
+    missing."""
+    try:
+        chart_export.browser_path()
+    except chart_export.ExportFailed as failure:
+        raise ExtensionError(str(failure)) from None
 
 
 def chart_id(figure: dict) -> str:
