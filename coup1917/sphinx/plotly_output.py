@@ -133,18 +133,18 @@ class PlotlyMimeRenderer:
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
         if renderer.renderer.sphinx_env.app.builder.format == "latex":
-            _check_exporter()  # now, at the page that needs it, not after every page has been read
+            # The PDF's charts need Chromium, which kaleido drives when the pages are written: if it is missing,
+            # stop now, naming the first page that needs it, not after every page has been read.
+            try:
+                _browser()
+            except chart_export.ExportFailed as failure:
+                raise ExtensionError(f"{renderer.source}: {failure}") from None
         return [plotly_chart(figure=figure, classes=["output"])]
 
 
 @lru_cache
-def _check_exporter() -> None:
-    """The PDF's charts need Chromium (kaleido draws them at write time): stop at the first chart if it is
-    missing."""
-    try:
-        chart_export.browser_path()
-    except chart_export.ExportFailed as failure:
-        raise ExtensionError(str(failure)) from None
+def _browser() -> str:
+    return chart_export.browser_path()
 
 
 def chart_id(figure: dict) -> str:
