@@ -93,13 +93,14 @@ def test_party_names_show_as_typed_in_charts_tables_and_prose(hostile_book, page
         assert name in table, f"{name!r} not in the chart's data table"
     assert HOSTILE_PARTIES["Socialist-Revolutionaries"] in caption  # glued: the leading party
     blocs = page.locator("#fig-share-by-bloc")
-    bar = blocs.locator(".point").first  # hover text lists each bloc's parties: the names as typed
-    bar.scroll_into_view_if_needed()
-    box = bar.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    blocs.locator(".hoverlayer .hovertext").wait_for(timeout=5000)
-    hover = "".join(blocs.locator(".hoverlayer .hovertext text").all_text_contents())
-    assert any(name in hover for name in HOSTILE_PARTIES.values()), hover
+    hovers = []
+    for bar in blocs.locator(".point").all():  # hover text lists each bloc's parties: the names as typed
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        blocs.locator(".hoverlayer .hovertext").wait_for(timeout=5000)
+        hovers.append("".join(blocs.locator(".hoverlayer .hovertext text").all_text_contents()))
+    assert any(name in hover for hover in hovers for name in HOSTILE_PARTIES.values()), hovers
 
 
 def test_the_audit_shows_the_names_as_typed(hostile_book, page_of):
