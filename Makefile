@@ -13,7 +13,7 @@ PORT      ?= 8017
 # Every command that reaches a registry or starts a program of its own runs under a time limit, and says so when
 # it runs out (a build's own limit is in coup1917/build.py). `timeout` exits 124 when the limit is reached.
 define limited
-timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
+echo "$(3) (time limit $(1) s)"; timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
 endef
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
 
@@ -30,7 +30,7 @@ SITE_ZIP     := $(BUILD_DIR)/site.zip
 # import the working tree and find data/ through it).
 $(INSTALLED): requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
-	$(call limited,900,$(PYTHON) -m pip install --quiet --timeout 60 --require-hashes -r requirements.lock,pip install)
+	@$(call limited,900,$(PYTHON) -m pip install --quiet --timeout 60 --require-hashes -r requirements.lock,pip install)
 	$(PYTHON) -m pip install --quiet --no-deps -e .
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
@@ -38,7 +38,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 # The browser assets the book serves itself (plotly.js), exactly as package-lock.json pins them.
 $(NODE_MODULES): package-lock.json
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES=npm
-	$(call limited,600,npm ci --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
+	@$(call limited,600,npm ci --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
 	touch $@
 
 # A page whose tables or package modules change is re-read and re-executed, and only that page
@@ -80,7 +80,7 @@ check: $(INSTALLED)
 
 ## test: build the book and the PDF, then run the whole test suite
 test: book pdf site-zip system-deps
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
 lab: $(INSTALLED)
@@ -102,11 +102,11 @@ clean-all: clean
 .PHONY: bench
 BENCH_NODE_MODULES := bench/node_modules/.package-lock.json
 $(BENCH_NODE_MODULES): bench/package-lock.json $(NODE_MODULES)
-	$(call limited,600,npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
+	@$(call limited,600,npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
 	touch $@
 
 bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps tex-deps
-	$(call limited,3600,$(PYTHON) bench/bench.py,make bench)
+	@$(call limited,3600,$(PYTHON) bench/bench.py,make bench)
 
 ## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
 notebooks: $(INSTALLED)

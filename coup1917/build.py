@@ -45,6 +45,7 @@ _CELL_RULE = "-" * 18
 _FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
 _TEX_ERROR = re.compile(r"^! (?P<message>.+)$")
 _TEX_LINE = re.compile(r"^l\.(?P<line>\d+)")
+_TEX_CONSEQUENCES = {"Emergency stop.", "==> Fatal error occurred, no output PDF file produced!"}
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,27 @@ def log_problems(log: str, book: Path, output: Path | None = None) -> list[str]:
             if where and _relative(where.split(":")[0], book) in failed_pages:
                 continue  # the page's other warnings follow from its failed cell (missing outputs, glue keys)
             problems.append(f"{where}: {sphinx_problem['message']}" if where else sphinx_problem["message"])
-    problems += _latex_problems(lines, book, output) + _exception_problems(lines, book)
-    problems = list(dict.fromkeys(problem.replace(f"{book.resolve()}/", "") for problem in problems))
-    return problems or [_last_words(lines)]
+    problems = _merge_cell_failures(problems)
+    problems += _latex_problems(lines, book, output) + _exception_problems(lines, book, in_book_only=True)
+    problems = problems or _exception_problems(lines, book, in_book_only=False) or [_last_words(lines)]
+    return list(dict.fromkeys(problem.replace(f"{book.resolve()}/", "") for problem in problems))
+
+
+def _merge_cell_failures(problems: list[str]) -> list[str]:
+    """One line for one cause: the same exception raised on several pages (a bad table that three chapters load)
+    is reported at the first page, naming the others."""
+    merged: dict[str, list[str]] = {}
+    for problem in problems:
+        where, _, what = problem.partition(": a code cell raised ")
+        merged.setdefault(what or problem, []).append(where if what else "")
+    lines = []
+    for what, places in merged.items():
+        if not places[0]:
+            lines.append(what)
+            continue
+        others = f" (the same error in {', '.join(places[1:])})" if len(places) > 1 else ""
+        lines.append(f"{places[0]}: a code cell raised {what}{others}")
+    return lines
 
 
 def _relative(path: str, book: Path) -> str:
@@ -162,13 +181,13 @@ def _latex_problems(lines: list[str], book: Path, output: Path | None) -> list[s
     problems = []
     for number, line in enumerate(lines):
         error = _TEX_ERROR.match(line)
-        if error:
+        if error and error["message"] not in _TEX_CONSEQUENCES:
             at = next((m["line"] for later in lines[number + 1:number + 30] if (m := _TEX_LINE.match(later))), None)
             problems.append(f"{_relative(str(tex_files[0]), book)}{':' + at if at else ''}: {error['message']}")
     return problems
 
 
-def _exception_problems(lines: list[str], book: Path) -> list[str]:
+def _exception_problems(lines: list[str], book: Path, in_book_only: bool) -> list[str]:
     """An exception that stopped Sphinx or Jupyter Book, as ``file:line: Name: message``.
 
     Of a chain of tracebacks, the first (the root cause) that passes through the book's own code is shown, at its
@@ -194,7 +213,7 @@ def _exception_problems(lines: list[str], book: Path) -> list[str]:
             if _names_its_file(message, book):  # the message already says which file is at fault
                 return [_relative(message, book)]
             return [f"{_relative(file, book)}:{line}: {name}: {message}"]
-    if blocks and not any(_SPHINX_PROBLEM.match(line) for line in lines):
+    if blocks and not in_book_only:  # nothing of the book's own: the root cause where it happened
         frames, exception = blocks[0]
         where = f"{frames[-1][0]}:{frames[-1][1]}: " if frames else ""
         return [f"{where}{exception['name'].rsplit('.', 1)[-1]}: {exception['message'].strip()}"]

@@ -55,14 +55,14 @@ TEXT = "#333333"  # charts.css turns it light in the theme's dark mode
 BLOC_COLOURS = {
     "Bolsheviks and Left SRs": OKABE_ITO["vermillion"],
     "Other Russian socialists": OKABE_ITO["sky blue"],
-    "Russian liberals": OKABE_ITO["blue"],
+    "Russian liberal and other non-socialist parties": OKABE_ITO["blue"],
     "National-minority parties": OKABE_ITO["bluish green"],
     "Unaccounted": OKABE_ITO["grey"],
 }
 BLOC_PATTERNS = {
     "Bolsheviks and Left SRs": "/",
     "Other Russian socialists": "",
-    "Russian liberals": ".",
+    "Russian liberal and other non-socialist parties": ".",
     "National-minority parties": "x",
     "Unaccounted": "-",
 }

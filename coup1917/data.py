@@ -3,7 +3,7 @@
 Every chapter cell that needs a figure calls :func:`load_table`; nothing else reads the CSV files. A file that
 breaks its schema (a missing, extra or renamed column, a non-numeric or negative count, a duplicate key, a
 percentage outside 0-100, no data rows) raises :class:`DataError` naming the file, the row and the field, so a
-notebook run and the book build (``raise_on_error: true``) both stop on it.
+notebook run and the book build (a failed cell fails it: ``make book`` prints the error) both stop on it.
 """
 
 from __future__ import annotations

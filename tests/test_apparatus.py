@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from coup1917 import COPY_TEXT, DATA_DIR, ROOT
-from coup1917.calendar import to_new_style
+from coup1917.calendar import new_style_of
 from coup1917.sphinx.sic import SEPARATOR
 
 CHAPTERS = ROOT / "chapters"
@@ -30,6 +30,7 @@ def sic_marks_in_sources() -> list[tuple[str, str, str]]:
     return marks
 
 
+@pytest.mark.book
 def test_every_slip_mark_is_on_the_textual_notes_page(built_pages):
     page = BeautifulSoup(built_pages["chapters/textual-notes.html"], "html.parser")
     rows = page.select("table.textual-notes tbody tr")
@@ -39,6 +40,7 @@ def test_every_slip_mark_is_on_the_textual_notes_page(built_pages):
     assert listed == marks
 
 
+@pytest.mark.book
 def test_textual_notes_link_to_their_marks(built_pages):
     page = BeautifulSoup(built_pages["chapters/textual-notes.html"], "html.parser")
     for link in page.select("table.textual-notes tbody a"):
@@ -48,6 +50,7 @@ def test_textual_notes_link_to_their_marks(built_pages):
         assert mark is not None and "sic" in mark["class"], link["href"]
 
 
+@pytest.mark.book
 def test_slips_stay_as_printed_and_their_readings_are_editorial(built_pages):
     for page in (f"chapters/{chapter.stem}.html" for chapter in TEXT_CHAPTERS):
         for mark in BeautifulSoup(built_pages[page], "html.parser").select("span.sic"):
@@ -77,18 +80,40 @@ def test_every_glossary_term_is_used_in_the_text_and_every_use_is_defined():
     assert defined - used == set(), "defined but never linked from the text or its notes"
 
 
-def test_no_new_style_date_is_typed_in_the_chapters():
-    """Every date in both calendars comes from the {oldstyle} role, which computes the New Style."""
-    for chapter in TEXT_CHAPTERS:
-        assert not re.search(r"\b\d{1,2} \w+ 19\d\d NS\b", chapter.read_text(encoding="utf-8")), chapter.name
+def notes_and_entries() -> dict[str, str]:
+    """The editors' notes that name days: the margin notes of the text chapters and the glossary's entries."""
+    notes = {chapter.name: "\n".join(re.findall(r"^::::\{margin\}\n(.*?)^::::$", chapter.read_text(encoding="utf-8"),
+                                                re.S | re.M))
+             for chapter in TEXT_CHAPTERS}
+    notes["glossary.md"] = (CHAPTERS / "glossary.md").read_text(encoding="utf-8").split("```{glossary}", 1)[1]
+    return notes
 
 
+def test_no_date_is_typed_in_the_notes():
+    """Every day the editors name goes through {oldstyle} or {date}, which compute the other calendar."""
+    day = r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}"
+    notes = notes_and_entries()
+    assert sum(len(re.findall(r"\{(?:oldstyle|date)\}`", text)) for text in notes.values()) >= 40
+    for page, text in notes.items():
+        assert not re.search(day, re.sub(r"\{(?:oldstyle|date)\}`[^`]*`", "", text)), f"{page}: a day typed by hand"
+
+
+@pytest.mark.book
+def test_dates_after_the_switch_are_new_style_only(built_pages):
+    page = BeautifulSoup(built_pages["chapters/05-the-dissolution-and-the-third-congress.html"], "html.parser")
+    dates = [span.get_text() for span in page.select("aside.margin .edition-date")]
+    assert "10 July 1918 NS" in dates and "31 January 1924 NS" in dates
+    assert "18 January 1918 OS = 31 January 1918 NS" in dates
+
+
+@pytest.mark.book
 def test_margin_dates_are_rendered_in_both_calendars(built_pages):
     page = BeautifulSoup(built_pages["chapters/03-the-coup.html"], "html.parser")
     dates = [span.get_text() for span in page.select("aside.margin .edition-date")]
     assert "24 October 1917 OS = 6 November 1917 NS" in dates
 
 
+@pytest.mark.book
 def test_the_essays_citation_markers_link_to_the_bibliography_unchanged(built_pages):
     links = [link for page in ("chapters/01-kerensky-and-the-bolsheviks.html", "chapters/02-the-second-congress.html")
              for link in BeautifulSoup(built_pages[page], "html.parser").select("a.printed-citation")]
@@ -100,7 +125,7 @@ def bibliography_keys() -> set[str]:
     return set(CITE_KEYS.findall((ROOT / "references.bib").read_text(encoding="utf-8")))
 
 
-CHRONOLOGY_COLUMNS = ["event", "date_old_style", "essay_line", "source", "note"]
+CHRONOLOGY_COLUMNS = ["event", "date", "essay_line", "source", "note"]
 
 
 @pytest.fixture(scope="module")
@@ -117,16 +142,17 @@ def test_chronology_rows_are_dated_sourced_and_placed(chronology):
     for number, row in enumerate(chronology, start=2):
         where = f"data/chronology.csv row {number}"
         assert row["event"].strip(), where
-        assert to_new_style(row["date_old_style"]) >= date(1917, 7, 1), where
+        assert date(1917, 7, 1) <= new_style_of(row["date"]) <= date(1924, 12, 31), where
         assert row["source"] in keys, f"{where}: {row['source']!r} is not in references.bib"
         if row["essay_line"]:
             assert copy_lines[int(row["essay_line"]) - 1].strip(), f"{where}: copy-text line is empty"
 
 
-def test_chronology_runs_from_kerensky_to_the_third_congress_in_order(chronology):
-    dates = [row["date_old_style"] for row in chronology]
+def test_chronology_runs_from_kerensky_to_the_constitution_of_1924_in_order(chronology):
+    dates = [new_style_of(row["date"]) for row in chronology]
     assert dates == sorted(dates)
-    assert "Kerensky" in chronology[0]["event"] and "Third Congress" in chronology[-1]["event"]
+    assert "Kerensky" in chronology[0]["event"] and "constitution" in chronology[-1]["event"]
+    assert dates[-1] == date(1924, 1, 31)
 
 
 def test_citation_file_agrees_with_the_book():
@@ -136,3 +162,70 @@ def test_citation_file_agrees_with_the_book():
     assert citation["title"] == config["title"]
     assert citation["version"] == version
     assert f"Version {version}" in (CHAPTERS / "how-to-cite.md").read_text(encoding="utf-8")
+
+
+# --- Paragraph numbers ------------------------------------------------------------------------------------------
+
+ESSAY_PARAGRAPHS = 8  # six of the essay's own prose, two block quotations from Pipes
+
+
+def paragraph_markers(built_pages) -> list[tuple[str, object]]:
+    return [(f"chapters/{chapter.stem}.html", marker) for chapter in TEXT_CHAPTERS
+            for marker in BeautifulSoup(built_pages[f"chapters/{chapter.stem}.html"], "html.parser")
+            .select("span.paragraph-number")]
+
+
+@pytest.mark.book
+def test_the_essays_paragraphs_are_numbered_in_reading_order(built_pages):
+    numbers = [marker.select_one("a.paragraph-link").get_text() for _, marker in paragraph_markers(built_pages)]
+    assert numbers == [f"¶{n}" for n in range(1, ESSAY_PARAGRAPHS + 1)]
+
+
+@pytest.mark.book
+def test_each_number_is_editorial_and_anchors_its_own_paragraph(built_pages):
+    copy_lines = [" ".join(line.split()) for line in COPY_TEXT.read_text(encoding="utf-8").split("\n")]
+    for page, marker in paragraph_markers(built_pages):
+        number = marker.select_one("a.paragraph-link").get_text().lstrip("¶")
+        paragraph = marker.parent
+        assert "editorial" in marker["class"]
+        assert paragraph.name == "p" and paragraph["id"] == f"para-{number}"
+        assert marker.select_one("a.paragraph-link")["href"] == f"#para-{number}"
+        assert paragraph.contents[0] is marker, f"{page}: ¶{number} does not open its paragraph"
+        # The paragraph, without the editors' marks, is a whole paragraph (a line) of the copy-text.
+        for editorial in paragraph.select(".editorial"):
+            editorial.decompose()
+        assert " ".join(paragraph.get_text().split()) in copy_lines, f"{page}: ¶{number} is not a paragraph"
+
+
+@pytest.mark.book
+def test_cite_this_paragraph_leads_to_the_form_on_how_to_cite(built_pages):
+    how_to_cite = BeautifulSoup(built_pages["chapters/how-to-cite.html"], "html.parser")
+    assert how_to_cite.find(id="cite-a-paragraph") is not None
+    assert "¶5" in how_to_cite.find(id="cite-a-paragraph").parent.get_text()  # the section the label opens
+    for _, marker in paragraph_markers(built_pages):
+        assert marker.select_one("a.paragraph-cite")["href"] == "how-to-cite.html#cite-a-paragraph"
+
+
+def test_title_lines_tables_and_notes_are_not_essay_paragraphs():
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    from coup1917.sphinx.paragraphs import _is_essay_paragraph
+
+    def inside(*parents: nodes.Element) -> nodes.paragraph:
+        paragraph = nodes.paragraph("", "words")
+        node: nodes.Element = paragraph
+        for parent in parents:
+            parent += node
+            node = parent
+        document = new_document("test")
+        document += node
+        return paragraph
+
+    assert _is_essay_paragraph(inside(nodes.section()))
+    assert _is_essay_paragraph(inside(nodes.block_quote(), nodes.section()))
+    assert not _is_essay_paragraph(inside(nodes.container(classes=["original-title"]), nodes.section()))
+    assert not _is_essay_paragraph(inside(nodes.sidebar(classes=["editorial"]), nodes.section()))
+    assert not _is_essay_paragraph(inside(nodes.entry(), nodes.row(), nodes.tbody(), nodes.tgroup(), nodes.table()))
+    assert not _is_essay_paragraph(inside(nodes.list_item(), nodes.bullet_list(),
+                                          nodes.container(classes=["original-navigation"])))

@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from coup1917.calendar import dual_date, russian_date, to_new_style, to_old_style
+from coup1917.calendar import (
+    as_written, calendar_of, dual_date, new_style_of, russian_date, to_new_style, to_old_style,
+)
 
 
 @pytest.mark.parametrize("old_style, new_style", [
@@ -41,3 +43,32 @@ def test_bad_dates_are_refused(bad, message):
 
 def test_dual_date_wording():
     assert dual_date("1917-10-24") == "24 October 1917 OS = 6 November 1917 NS"
+
+
+@pytest.mark.parametrize("written, calendar, new_style, rendered", [
+    ("1917-10-25", "OS", date(1917, 11, 7), "25 October 1917 OS = 7 November 1917 NS"),
+    ("1918-01-31", "OS", date(1918, 2, 13), "31 January 1918 OS = 13 February 1918 NS"),
+    ("1918-02-14", "NS", date(1918, 2, 14), "14 February 1918 NS"),   # the first day of the New Style in Russia
+    ("1918-07-10", "NS", date(1918, 7, 10), "10 July 1918 NS"),       # the first Soviet constitution adopted
+    ("1922-12-30", "NS", date(1922, 12, 30), "30 December 1922 NS"),  # the treaty forming the USSR approved
+])
+def test_dates_as_russians_wrote_them(written, calendar, new_style, rendered):
+    assert calendar_of(written) == calendar
+    assert new_style_of(written) == new_style
+    assert as_written(written) == rendered
+
+
+@pytest.mark.parametrize("skipped", ["1918-02-01", "1918-02-07", "1918-02-13"])
+def test_the_skipped_days_of_february_1918_are_refused(skipped):
+    with pytest.raises(ValueError, match="the days Russia skipped"):
+        as_written(skipped)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("1923-02-29", "not a day of the Gregorian calendar"),
+    ("1917-02-29", "not a day of the Julian calendar"),
+    ("10 July 1918", "not a date written yyyy-mm-dd"),
+])
+def test_bad_written_dates_are_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        as_written(bad)

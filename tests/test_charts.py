@@ -38,14 +38,14 @@ def test_a_glued_chart_is_plotly_output_only():
 
 def test_horizontal_bars_draws_each_category_top_down_in_the_house_style():
     frame = pd.DataFrame({"party": ["A", "B", "C"], "votes": [3, 5, 1],
-                          "bloc": ["Russian liberals", "Unaccounted", "Russian liberals"]})
+                          "bloc": ["Russian liberal and other non-socialist parties", "Unaccounted", "Russian liberal and other non-socialist parties"]})
     figure = charts.horizontal_bars(frame, value="votes", category="party", series="bloc", axis_title="Votes",
                                     text="%{x}", hover="%{y}", source="a test", order=["B", "A", "C"])
     assert list(figure.layout.yaxis.categoryarray) == ["C", "A", "B"]  # plotly counts from the bottom
     assert {trace.name: trace.marker.color for trace in figure.data} == {
-        "Russian liberals": charts.BLOC_COLOURS["Russian liberals"], "Unaccounted": charts.BLOC_COLOURS["Unaccounted"]}
+        "Russian liberal and other non-socialist parties": charts.BLOC_COLOURS["Russian liberal and other non-socialist parties"], "Unaccounted": charts.BLOC_COLOURS["Unaccounted"]}
     assert {trace.marker.pattern.shape for trace in figure.data} == {
-        charts.BLOC_PATTERNS["Russian liberals"], charts.BLOC_PATTERNS["Unaccounted"]}
+        charts.BLOC_PATTERNS["Russian liberal and other non-socialist parties"], charts.BLOC_PATTERNS["Unaccounted"]}
     assert all(trace.orientation == "h" and trace.textposition == "outside" for trace in figure.data)
     assert all(trace.hovertemplate == "%{y}<extra></extra>" for trace in figure.data)
     assert figure.layout.xaxis.title.text == "Votes" and figure.layout.xaxis.rangemode == "tozero"

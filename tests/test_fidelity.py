@@ -71,9 +71,15 @@ def test_an_added_word_is_reported(built_pages, copy_text_words):
                      r"not in the copy-text \(before copy-text line 9, word \d+\)", message), message
 
 
+#: The start of the essay's fourth paragraph (chapter 3), which carries the editors' paragraph number.
+PARAGRAPH_4 = '<p id="para-4">'
+
+
 def test_two_swapped_paragraphs_are_reported(built_pages, copy_text_words):
     html = built_pages[CHAPTER_5]
-    paragraphs = re.findall(r"<p>As (?:<a [^>]*><span [^>]*>)?Orwell.*?</p>|<p>This was a crushing defeat.*?</p>",
+    start = (r'<p id="para-\d+"><span class="paragraph-number editorial">'  # the editors' ¶ number and cite link
+             r'<a [^>]*>¶\d+</a> <a [^>]*>cite</a></span> ')
+    paragraphs = re.findall(rf"{start}As (?:<a [^>]*><span [^>]*>)?Orwell.*?</p>|{start}This was a crushing defeat.*?</p>",
                             html, re.S)
     assert len(paragraphs) == 2
     swapped = html.replace(paragraphs[0], "\0").replace(paragraphs[1], paragraphs[0]).replace("\0", paragraphs[1])
@@ -84,7 +90,7 @@ def test_two_swapped_paragraphs_are_reported(built_pages, copy_text_words):
 
 def test_an_unmarked_addition_counts_as_authorial(built_pages, copy_text_words):
     """A note added without the editorial mark is taken for the author's words, and reported."""
-    message = report(mutate(built_pages, CHAPTER_3, "<p>Lenin now", "<p>Editor's note.</p><p>Lenin now"),
+    message = report(mutate(built_pages, CHAPTER_3, PARAGRAPH_4, "<p>Editor's note.</p>" + PARAGRAPH_4),
                      copy_text_words)
     assert "added at chapters/03-the-coup.html, block 1, word 1: 'Editor's note.'" in message, message
 
@@ -94,5 +100,5 @@ def test_an_unmarked_addition_counts_as_authorial(built_pages, copy_text_words):
     '<div class="editorial"><p>An editorial paragraph.</p></div>',
 ])
 def test_marked_editorial_matter_is_not_the_authors(built_pages, copy_text_words, editorial_markup):
-    altered = mutate(built_pages, CHAPTER_3, "<p>Lenin now", editorial_markup + "<p>Lenin now")
+    altered = mutate(built_pages, CHAPTER_3, PARAGRAPH_4, editorial_markup + PARAGRAPH_4)
     assert differences(copy_text_words, book_words(altered)) == []

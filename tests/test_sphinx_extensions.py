@@ -49,6 +49,10 @@ Line thirteen links a printed marker to an unknown key: {printed-cite}`(A Book) 
 
 Line fifteen names a real term {term}`Known term`, cites {cite:p}`known`, dates {oldstyle}`1917-10-25`.
 
+Line seventeen gives a day Russia skipped: {date}`1918-02-05`.
+
+Line nineteen dates {date}`1917-10-25` and {date}`1924-01-31`, both good.
+
 ```{glossary}
 Known term
   Defined here.
@@ -78,6 +82,7 @@ def test_the_bad_book_fails(bad_build):
     (9, "needs the words as printed, the reading and the reason"),
     (11, "is after 1918-01-31, the last day Russia kept Old Style"),
     (13, 'could not find bibtex key "nokey"'),
+    (17, "falls in the days Russia skipped"),
 ])
 def test_each_bad_input_is_reported_with_file_and_line(bad_build, line, message):
     reported = [entry for entry in bad_build.stderr.splitlines() if message in entry]
@@ -88,6 +93,7 @@ def test_each_bad_input_is_reported_with_file_and_line(bad_build, line, message)
 @pytest.mark.build
 def test_good_input_is_not_reported(bad_build):
     assert "index.md:15:" not in bad_build.stderr, bad_build.stderr
+    assert "index.md:19:" not in bad_build.stderr, bad_build.stderr
 
 
 CHAPTER = """---
@@ -125,6 +131,14 @@ def test_marks_are_collected_from_pages_read_in_parallel(tmp_path):
     chapter = BeautifulSoup((tmp_path / "out" / "one.html").read_text(encoding="utf-8"), "html.parser")
     link = chapter.select_one("a.printed-citation")
     assert link.get_text() == "(A Book)" and link["href"].startswith("index.html#")
+    # Paragraph numbers run on across pages in the order of the toctree, also when pages are read in parallel.
+    for page, number in (("one", 1), ("two", 2)):
+        paragraph = BeautifulSoup((tmp_path / "out" / f"{page}.html").read_text(encoding="utf-8"),
+                                  "html.parser").find(id=f"para-{number}")
+        assert paragraph is not None and paragraph.name == "p", page
+        marker = paragraph.select_one("span.paragraph-number.editorial")
+        assert marker.select_one("a.paragraph-link").get_text() == f"¶{number}"
+        assert marker.select_one("a.paragraph-cite")["href"].endswith("how-to-cite.html#cite-a-paragraph")
     mark = chapter.select_one("span.sic")
     assert mark.select_one(".sic-printed").get_text() == "teh1"
     assert "editorial" not in mark.select_one(".sic-printed")["class"]

@@ -15,6 +15,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.dates")
     app.setup_extension("coup1917.sphinx.sic")
     app.setup_extension("coup1917.sphinx.citations")
+    app.setup_extension("coup1917.sphinx.paragraphs")
     app.setup_extension("coup1917.sphinx.plotly_output")
     app.setup_extension("coup1917.sphinx.theme_scripts")
     app.setup_extension("coup1917.sphinx.pdf")

@@ -19,6 +19,7 @@ from docutils.parsers.rst import roles
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
 from sphinx.application import Sphinx
 from sphinx.util.nodes import split_explicit_title
 
@@ -83,17 +84,27 @@ def _plain(text: str) -> str:
     return str(text).replace("{", "").replace("}", "")
 
 
+class AuthorYearSortingStyle(BaseSortingStyle):
+    """The alphabetical order of the author-year labels."""
+
+    def sorting_key(self, entry):
+        return AuthorYearLabelStyle._label(entry).casefold()
+
+
 class AuthorYearStyle(UnsrtStyle):
-    """Unsrt's entries, labelled by author and year and listed in the alphabetical order of their labels."""
+    """Unsrt's entries, labelled by author and year and listed in the alphabetical order of their labels.
+
+    The order is a sorting style, not a ``sort`` method: pybtex's BaseStyle sets ``self.sort`` from its sorting
+    style when it is made, which would shadow a method defined here.
+    """
 
     default_label_style = "edition_author_year"
-
-    def sort(self, entries):
-        return sorted(entries, key=lambda entry: AuthorYearLabelStyle._label(entry).casefold())
+    default_sorting_style = "edition_author_year"
 
 
 def setup(app: Sphinx) -> dict:
     register_plugin("pybtex.style.labels", "edition_author_year", AuthorYearLabelStyle)
+    register_plugin("pybtex.style.sorting", "edition_author_year", AuthorYearSortingStyle)
     register_plugin("pybtex.style.formatting", "edition_author_year", AuthorYearStyle)
     app.add_role("printed-cite", printed_cite_role)
     app.connect("doctree-resolved", show_printed_words)

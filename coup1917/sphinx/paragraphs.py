@@ -1,0 +1,155 @@
+"""Paragraph numbers: the essay's paragraphs numbered ¶1 to ¶n through the whole book, citable one by one.
+
+On a text page (front matter ``copy-text: true``) every paragraph of the author's words gets a marker at its start:
+the paragraph's number, a link to the paragraph's stable anchor (``#para-5``) and a "cite" link to the How to cite
+page. The marker is editorial (it has the class ``editorial``, so the fidelity check drops it); the author's title
+lines, the navigation at the foot of the essay and the table are not paragraphs and are not numbered, while a block
+quotation is numbered as the paragraph it is.
+
+Numbers run on across the chapter division, in the book's reading order. A page only knows how many paragraphs it
+has when it is read, so each marker records its page and its place on the page (``doctree-read``), and the number
+is filled in once every page has been read (``doctree-resolved``), from the table of contents' order. That works
+the same for the HTML pages, resolved one by one, and for the LaTeX book, resolved as one tree. When a page's count
+changes, every text page is written again (``env-updated``) so that no page keeps a stale number.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from coup1917.sphinx.editorial import EDITORIAL, is_text_page
+
+ANCHOR = "para-{}"
+CITE_TARGET = ("chapters/how-to-cite", "cite-a-paragraph")
+#: Blocks of the author's words that are not paragraphs of the essay: its title lines and the closing navigation.
+NOT_PARAGRAPHS = {"original-title", "original-navigation"}
+_COUNTS = "edition_paragraph_counts"
+_WRITTEN = "edition_paragraph_offsets_written"
+
+
+class paragraph_number(nodes.inline):
+    """The editors' number of the paragraph it starts; ``number`` is set once every page has been read."""
+
+
+def number_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    counts = _counts(env)
+    counts.pop(env.docname, None)
+    if not is_text_page(env.metadata[env.docname]):
+        return
+    paragraphs = [paragraph for paragraph in doctree.findall(nodes.paragraph) if _is_essay_paragraph(paragraph)]
+    for index, paragraph in enumerate(paragraphs, start=1):
+        paragraph.insert(0, paragraph_number("", "", classes=["paragraph-number", EDITORIAL],
+                                             docname=env.docname, index=index))
+    counts[env.docname] = len(paragraphs)
+
+
+def _is_essay_paragraph(paragraph: nodes.paragraph) -> bool:
+    node: nodes.Node | None = paragraph
+    while node is not None and not isinstance(node, nodes.document):
+        classes = set(getattr(node, "get", lambda *_: [])("classes", []))
+        if EDITORIAL in classes or classes & NOT_PARAGRAPHS or isinstance(node, (nodes.table, nodes.list_item)):
+            return False
+        node = node.parent
+    return True
+
+
+def reading_order(env: BuildEnvironment, root: str) -> list[str]:
+    """The pages in the order of the table of contents, the root first."""
+    order: list[str] = []
+
+    def walk(docname: str) -> None:
+        if docname in order:
+            return
+        order.append(docname)
+        for child in env.toctree_includes.get(docname, []):
+            walk(child)
+
+    walk(root)
+    return order
+
+
+def offsets(env: BuildEnvironment, root: str) -> dict[str, int]:
+    """For each text page, how many essay paragraphs come before it."""
+    counts, before, result = _counts(env), 0, {}
+    for docname in reading_order(env, root):
+        if docname in counts:
+            result[docname] = before
+            before += counts[docname]
+    return result
+
+
+def fill_in_numbers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    page_offsets = offsets(app.env, app.config.root_doc)
+    for marker in doctree.findall(paragraph_number):
+        number = page_offsets[marker["docname"]] + marker["index"]
+        marker["number"] = number
+        marker.parent["ids"].append(ANCHOR.format(number))
+
+
+def rewrite_when_numbers_move(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    current = offsets(env, app.config.root_doc)
+    previous = getattr(env, _WRITTEN, None)
+    setattr(env, _WRITTEN, current)
+    return sorted(current) if previous is not None and previous != current else []
+
+
+def _counts(env: BuildEnvironment) -> dict[str, int]:
+    if not hasattr(env, _COUNTS):
+        setattr(env, _COUNTS, {})
+    return getattr(env, _COUNTS)
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _counts(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _counts(env).update({name: count for name, count in _counts(other).items() if name in docnames})
+
+
+# --- Writers ----------------------------------------------------------------------------------------------------
+
+def _citation_hint(number: int, edition: str) -> str:
+    return f"Cite this paragraph: the essay's author and title, ¶{number}, in {edition} (How to cite gives the form)"
+
+
+def visit_paragraph_number_html(self, node: paragraph_number) -> None:
+    number = node["number"]
+    cite_page, cite_anchor = CITE_TARGET
+    cite_uri = self.builder.get_relative_uri(self.builder.current_docname, cite_page) + "#" + cite_anchor
+    self.body.append(self.starttag(node, "span", ""))
+    self.body.append(f'<a class="paragraph-link" href="#{ANCHOR.format(number)}" '
+                     f'title="Paragraph {number}: a link to this paragraph">¶{number}</a> ')
+    self.body.append(f'<a class="paragraph-cite" href="{cite_uri}" title="{self.attval(_citation_hint(number, self.config.html_title))}">'
+                     f'cite</a></span> ')
+    raise nodes.SkipNode
+
+
+def visit_paragraph_number_latex(self, node: paragraph_number) -> None:
+    number = node["number"]
+    cite_page, cite_anchor = CITE_TARGET
+    # A target for links to the paragraph, then its number in the editors' sans-serif, linked to How to cite.
+    self.body.append(rf"\hypertarget{{{ANCHOR.format(number)}}}{{}}"
+                     rf"\hyperref[\detokenize{{{cite_page}:{cite_anchor}}}]{{\textsf{{\small\P{number}}}}}\enspace ")
+    raise nodes.SkipNode
+
+
+def visit_paragraph_number_text(self, node: paragraph_number) -> None:
+    self.add_text(f"[¶{node['number']}] ")
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(paragraph_number, html=(visit_paragraph_number_html, None),
+                 latex=(visit_paragraph_number_latex, None), text=(visit_paragraph_number_text, None))
+    # After the editorial marks (priority 600), which tell the author's paragraphs from the editors'.
+    app.connect("doctree-read", number_paragraphs, priority=700)
+    app.connect("doctree-resolved", fill_in_numbers)
+    app.connect("env-updated", rewrite_when_numbers_move)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.add_css_file("paragraphs.css")  # in the package's static folder, which coup1917.sphinx adds to the site
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,95 @@
+"""references.bib is complete: every book gives its place, publisher and year, and its ISBN where it has one.
+
+A book published before ISBNs existed (the first were assigned in 1970) is excepted only with a comment line
+"% No ISBN: ..." directly above its entry, so that an ISBN is never silently missing. Unit tests: no build.
+"""
+
+import re
+
+import pytest
+from pybtex.database import parse_file
+
+from coup1917 import ROOT
+
+BIB = ROOT / "references.bib"
+FIRST_ISBN_YEAR = 1970
+NO_ISBN_COMMENT = re.compile(r"^% No ISBN: .+\n@book\{([^,]+),", re.M)
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return parse_file(str(BIB), bib_format="bibtex").entries
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    digits = isbn.replace("-", "").replace(" ", "")
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(digits)) % 10 == 0
+    return False
+
+
+@pytest.mark.parametrize("isbn, valid", [
+    ("0-394-50241-8", True),    # Pipes, The Russian Revolution (Knopf, 1990)
+    ("0-394-50241-5", False),   # the same with a wrong check digit
+    ("978-0-394-50241-0", True),
+    ("978-0-394-50241-8", False),
+    ("0-8044-2360-X", False),
+    ("not an isbn", False),
+])
+def test_isbn_check_digit(isbn, valid):
+    assert isbn_is_valid(isbn) is valid
+
+
+def test_every_book_has_place_publisher_and_year(entries):
+    books = {key: entry for key, entry in entries.items() if entry.type in ("book", "incollection")}
+    assert len(books) >= 8
+    for key, entry in books.items():
+        missing = [field for field in ("address", "publisher", "year") if not entry.fields.get(field, "").strip()]
+        assert not missing, f"references.bib: {key} lacks {', '.join(missing)}"
+        if entry.type == "incollection":
+            assert entry.fields.get("booktitle"), f"references.bib: {key} lacks the book it is in (booktitle)"
+
+
+def test_every_book_has_a_valid_isbn_or_predates_isbns(entries):
+    exempt = set(NO_ISBN_COMMENT.findall(BIB.read_text(encoding="utf-8")))
+    books = {key: entry for key, entry in entries.items() if entry.type == "book"}
+    for key, entry in books.items():
+        if key in exempt:
+            assert int(entry.fields["year"]) < FIRST_ISBN_YEAR, f"references.bib: {key} is too recent to lack an ISBN"
+            assert "isbn" not in entry.fields, f"references.bib: {key} has an ISBN and a 'No ISBN' comment"
+            continue
+        assert "isbn" in entry.fields, f"references.bib: {key} has no ISBN and no '% No ISBN: ...' comment"
+        assert isbn_is_valid(entry.fields["isbn"]), f"references.bib: {key}: {entry.fields['isbn']} is not an ISBN"
+    assert exempt and exempt < set(books), "the exempt books are books of the bibliography"
+
+
+def test_no_encyclopedia_or_library_web_page_is_cited(entries):
+    """Online encyclopaedias and library pages led the editors to sources; they are never cited."""
+    for key, entry in entries.items():
+        url = entry.fields.get("url", "")
+        assert not re.search(r"wikipedia|encspb|prlib", url + key), f"references.bib: {key} cites {url or key}"
+
+
+def test_the_bibliography_is_in_the_alphabetical_order_of_its_labels(entries):
+    """pybtex's BaseStyle takes its order from a sorting style; a ``sort`` method on the style would be ignored."""
+    from pybtex.plugin import find_plugin
+
+    from coup1917.sphinx import citations
+
+    class _App:  # registers the pybtex plugins without a Sphinx build
+        def add_role(self, *args):
+            pass
+
+        def connect(self, *args):
+            pass
+
+    citations.setup(_App())
+    style = find_plugin("pybtex.style.formatting", "edition_author_year")()
+    ordered = list(style.sort(entries.values()))
+    labels = list(style.format_labels(ordered))
+    assert len(labels) == len(entries)
+    assert labels == sorted(labels, key=str.casefold)
+    assert labels[0] == "Bunyan and Fisher 1934" and "Pipes 1990" in labels
