@@ -16,8 +16,14 @@ define limited
 echo "$(3) (time limit $(1) s)"; timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
 endef
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
+# The date of the sources, the last commit's: the PDF's and the EPUB's dates and identifiers come from it, so that two
+# builds of one commit are the same files (coup1917/sphinx/metadata.py).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
-.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf tex-deps site-zip
+.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf epub tex-deps java-deps site-zip
 
 # Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
 # latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
@@ -78,8 +84,8 @@ system-deps:
 check: $(INSTALLED)
 	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or build or notebooks)"
 
-## test: build the book and the PDF, then run the whole test suite
-test: book pdf site-zip system-deps
+## test: build the book, the PDF and the EPUB, then run the whole test suite
+test: book pdf epub site-zip system-deps
 	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
@@ -125,6 +131,17 @@ pdf: $(INSTALLED) tex-deps system-deps
 	rm -rf $(WORK_DIR)/_build/latex
 	$(PYTHON) -m coup1917.build . --builder pdflatex --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
 
-## site-zip: the built site with its PDF as one zip (_build/site.zip) that opens from disk, offline
-site-zip: book pdf
+## java-deps: Java, on which EPUBCheck runs (Debian's headless JRE), if missing
+java-deps:
+	@command -v java >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES=openjdk-17-jre-headless
+
+## epub: the whole book as an EPUB 3 into _build/epub, checked (EPUBCheck; the text guard) and put in the site.
+## Like the PDF it builds in the work directory, reads every page afresh (charts become images for it) and drops
+## the shared doctrees afterwards.
+epub: $(INSTALLED) system-deps java-deps
+	rm -rf $(WORK_DIR)/_build/epub
+	$(PYTHON) -m coup1917.build . --builder epub --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
+
+## site-zip: the built site with its PDF and EPUB as one zip (_build/site.zip) that opens from disk, offline
+site-zip: book pdf epub
 	$(PYTHON) -m coup1917.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

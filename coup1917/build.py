@@ -1,7 +1,8 @@
 """Build the book (HTML or PDF) so that any failure stops it with one line a person understands, a book whose
 authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
-``python -m coup1917.build BOOK_DIR [--builder html|pdflatex] [jupyter-book options]`` (``make book``, ``make pdf``):
+``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub] [jupyter-book options]`` (``make book``,
+``make pdf``, ``make epub``):
 
 1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
    stops the build before it starts (Sphinx would otherwise skip the page, or only warn);
@@ -11,10 +12,11 @@ authorial text departs from the copy-text is never published, and a failed build
 3. on failure prints each problem as ``file[:line]: message``: Sphinx's warnings, a code cell that raised (from
    myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
    in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
-4. compares the new book's authorial text with the copy-text (:mod:`coup1917.fidelity`, :mod:`coup1917.pdf`) and
-   refuses to publish it if they differ, printing where, as the fidelity test does;
+4. compares the new book's authorial text with the copy-text (:mod:`coup1917.fidelity`, :mod:`coup1917.pdf`,
+   :mod:`coup1917.epub`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
+   the fidelity test does;
 5. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
-   always a whole book; the PDF goes to ``_build/pdf/`` and into the published site.
+   always a whole book; the PDF and the EPUB go to ``_build/pdf/`` and ``_build/epub/`` and into the site.
 """
 
 from __future__ import annotations
@@ -50,15 +52,28 @@ _TEX_CONSEQUENCES = {"Emergency stop.", "==> Fatal error occurred, no output PDF
 
 @dataclass(frozen=True)
 class Target:
-    """What a builder makes, where it lands in the work directory, and where it is published."""
-    builder: str
+    """What a builder makes: how Jupyter Book is asked for it, where it lands in the work directory, and, for the
+    single-file editions, the file's suffix (published in ``OUT/<output>/`` and in the site)."""
+    name: str
+    builder_options: tuple[str, ...]
     output: str  # in WORK/_build
+    published: str  # in OUT
+    suffix: str | None = None  # None: the HTML site
 
-    def built(self, work: Path) -> Path:
-        return work / "_build" / self.output
+    def built(self, work: Path, book: Path) -> Path:
+        directory = work / "_build" / self.output
+        return directory / self.file_name(book) if self.suffix else directory
+
+    def file_name(self, book: Path) -> str:
+        return str(Path(book_structure.pdf_name(book)).with_suffix(self.suffix))
 
 
-TARGETS = {"html": Target("html", "html"), "pdflatex": Target("pdflatex", "latex")}
+TARGETS = {
+    "html": Target("html", ("--builder", "html"), "html", "html"),
+    "pdflatex": Target("pdflatex", ("--builder", "pdflatex"), "latex", "pdf", ".pdf"),
+    "epub": Target("epub", ("--builder", "custom", "--custom-builder", "epub"), "epub", "epub", ".epub"),
+}
+EDITIONS = [target for target in TARGETS.values() if target.suffix]  # published into the site too
 
 
 class BuildFailed(Exception):
@@ -237,8 +252,7 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
     work.mkdir(parents=True, exist_ok=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(book), "--path-output", str(work), "--builder", target.builder,
-               *options]
+    command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *target.builder_options, *options]
     with log_file.open("w", encoding="utf-8") as log:
         # Its own process group, so that a time-out ends the kernels, Chromium and TeX it started; no terminal
         # input, so that TeX stopping on an error cannot wait for an answer.
@@ -254,52 +268,66 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
                               log_file) from None
     if returncode != 0:
         log = log_file.read_text(encoding="utf-8", errors="replace")
-        raise BuildFailed(log_problems(log, book, target.built(work)), log_file)
+        raise BuildFailed(log_problems(log, book, work / "_build" / target.output), log_file)
     return log_file
 
 
 def text_problems(book: Path, target: Target, built: Path) -> list[str]:
-    """How the new book's authorial text departs from the copy-text, each message led by the page's source."""
+    """How the new book departs from the copy-text (and, for the EPUB, what EPUBCheck finds), each message led by
+    the source page it concerns."""
     expected = fidelity.copy_text_words(COPY_TEXT)
-    if target.builder == "html":
+    checks = []
+    if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
-    else:
+    elif target.name == "pdflatex":
         from coup1917.pdf import authorial_words  # poppler, which only the PDF build installs
         actual = authorial_words(built)
-    sources = {f"{docname}.html": path.relative_to(book)
-               for docname, path in book_structure.pages_on_disk(book).items()}
+    else:
+        from coup1917 import epub  # EPUBCheck, on the Java only the EPUB build installs
+        try:
+            checks = epub.epubcheck(built).messages
+        except RuntimeError as error:  # no Java, or no report
+            return [str(error)]
+        actual = epub.authorial_words(built)
+    sources = book_structure.pages_on_disk(book)
     messages = []
     for message in fidelity.differences(expected, actual):
-        page = next((sources[name] for name in re.findall(r"\S+\.html", message) if name in sources), None)
-        messages.append(f"{page or _relative(str(built), book)}: the authorial text departs from the copy-text: "
-                        f"{message}")
-    return messages
+        named = (name for name in re.findall(r"(\S+?)\.x?html\b", message) if name in sources)
+        page = next((sources[name].relative_to(book) for name in named), _relative(str(built), book))
+        messages.append(f"{page}: the authorial text departs from the copy-text: {message}")
+    return checks + messages
 
 
-def publish_html(new_html: Path, out: Path, pdf: Path | None) -> None:
-    """Copy ``new_html`` (with the published PDF) beside ``out``, then swap: readers see the old or the new."""
+def publish_html(new_html: Path, out: Path, editions: list[Path]) -> None:
+    """Copy ``new_html`` (with the published editions) beside ``out``, then swap: readers see the old or the new."""
     incoming, outgoing = out.with_name(out.name + ".incoming"), out.with_name(out.name + ".outgoing")
     for leftover in (incoming, outgoing):
         shutil.rmtree(leftover, ignore_errors=True)
     # Not .buildinfo: Sphinx's hash of the configuration, which holds the checkout's absolute paths, so two
     # checkouts of one commit would publish different bytes; the work directory keeps it for incremental builds.
     shutil.copytree(new_html, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
-    if pdf and pdf.is_file():
-        shutil.copy2(pdf, incoming / pdf.name)
+    for edition in editions:
+        if edition.is_file():
+            shutil.copy2(edition, incoming / edition.name)
     if out.exists():
         out.rename(outgoing)
     incoming.rename(out)
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
-def publish_pdf(new_pdf: Path, pdf: Path, html: Path) -> None:
-    """The PDF edition to ``pdf``, and into the published site, each replaced in one rename."""
-    for destination in (pdf, html / pdf.name if html.is_dir() else None):
-        if destination:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            incoming = destination.with_name(destination.name + ".incoming")
-            shutil.copy2(new_pdf, incoming)
-            incoming.rename(destination)
+def publish_file(new_file: Path, destination: Path, html: Path) -> None:
+    """An edition (PDF, EPUB) to ``destination``, and into the published site, each replaced in one rename."""
+    for place in (destination, html / destination.name if html.is_dir() else None):
+        if place:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            incoming = place.with_name(place.name + ".incoming")
+            shutil.copy2(new_file, incoming)
+            incoming.rename(place)
+
+
+def published(book: Path, out: Path, target: Target) -> Path:
+    """Where ``target``'s output is published under ``out``."""
+    return out / target.published / target.file_name(book) if target.suffix else out / target.published
 
 
 def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
@@ -308,23 +336,23 @@ def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -
     problems = toc_problems(book)
     if problems:
         raise BuildFailed(problems)
-    html, pdf = out / "html", out / "pdf" / book_structure.pdf_name(book)
     try:
         log = run_jupyter_book(book, work, target, options)
     finally:
-        if builder == "pdflatex":
-            # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees both builds
+        if target.suffix:
+            # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees all builds
             # share: the next HTML build must read every page afresh.
             shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
-    built = target.built(work) / pdf.name if builder == "pdflatex" else target.built(work)
+    built = target.built(work, book)
     problems = text_problems(book, target, built)
     if problems:
         raise BuildFailed(problems, log)
-    if builder == "pdflatex":
-        publish_pdf(built, pdf, html)
-        return pdf
-    publish_html(built, html, pdf)
-    return html
+    destination, html = published(book, out, target), published(book, out, TARGETS["html"])
+    if target.suffix:
+        publish_file(built, destination, html)
+    else:
+        publish_html(built, html, [published(book, out, edition) for edition in EDITIONS])
+    return destination
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("book", type=Path, help="the book's directory (with _config.yml and _toc.yml)")
     parser.add_argument("--builder", choices=sorted(TARGETS), default="html")
     parser.add_argument("--work", type=Path, help="where jupyter-book builds (default BOOK/_build/work)")
-    parser.add_argument("--out", type=Path, help="where the book is published: OUT/html, OUT/pdf "
+    parser.add_argument("--out", type=Path, help="where the book is published: OUT/html, OUT/pdf, OUT/epub "
                                                  "(default BOOK/_build)")
     arguments, jupyter_book_options = parser.parse_known_args(argv)
     book = arguments.book.resolve()
@@ -344,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        kept = out / ("html" if arguments.builder == "html" else "pdf")
+        kept = published(book, out, TARGETS[arguments.builder])
         kept = f"the last good output in {kept} is unchanged" if kept.exists() else f"nothing published in {kept}"
         log = f"; full log: {failure.log}" if failure.log else ""
         print(f"Build failed: {kept}{log}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Static exports of the charts (the PDF's vector figures) through kaleido and Debian's Chromium, never hanging.
+"""Static exports of the charts (the PDF's vector figures, the EPUB's images and cover) through kaleido and Debian's Chromium, never hanging.
 
 kaleido's own sync server (``kaleido.start_sync_server``) starts Chromium in a thread and waits on a queue with no
 timeout: with no browser on the machine the thread dies with ``ChromeNotFoundError`` and the build waits forever.
@@ -67,11 +67,11 @@ class _Exporter:
             self.stop()
             raise ExportFailed(f"Chromium ({browser}) could not start for kaleido: {error}") from error
 
-    def export(self, figure: dict, format: str, width: int, height: int) -> bytes:
+    def export(self, figure: dict, format: str, width: int, height: int, scale: float) -> bytes:
         with self._lock:
             if self._kaleido is None:
                 self._start()
-            options = {"format": format, "width": width, "height": height, "scale": 1}
+            options = {"format": format, "width": width, "height": height, "scale": scale}
             return self._call(self._kaleido.calc_fig(figure, opts=options), EXPORT_TIMEOUT, "draw a chart")
 
     def stop(self) -> None:
@@ -88,9 +88,10 @@ class _Exporter:
 _exporter = _Exporter()
 
 
-def chart_pdf(figure: dict, width: int) -> bytes:
-    """The chart as a vector PDF, ``width`` pixels wide, at the height the chapter gave it."""
-    return _exporter.export(figure, "pdf", width, figure.get("layout", {}).get("height", 420))
+def chart_image(figure: dict, format: str, width: int, height: int | None = None, scale: float = 1) -> bytes:
+    """The figure as a ``format`` file (pdf, png, svg), ``width`` pixels wide, at the height the figure gives."""
+    height = height or figure.get("layout", {}).get("height", 420)
+    return _exporter.export(figure, format, width, height, scale)
 
 
 def stop() -> None:

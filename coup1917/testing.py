@@ -115,14 +115,14 @@ def copy_book(destination: Path, leave_out: tuple[str, ...] = ("bench/", "tests/
     return destination
 
 
-def make(book: Path, *targets: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def make(book: Path, *targets: str, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:
     """``make TARGETS`` in a copy, with this checkout's virtual environment and npm packages, never remade; the
     copy's package comes first on the path, so its chapters load the copy's data."""
     return subprocess.run(
         ["make", "--no-print-directory", *targets, f"VENV={VENV}", "-o", f"{VENV}/.installed",
          "-o", "node_modules/.package-lock.json"],
         cwd=book, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(book)})
+        env={**os.environ, "PYTHONPATH": str(book), **(env or {})})
 
 
 def chart_figures(page: Path) -> int:

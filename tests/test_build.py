@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from coup1917 import ROOT, build
+from coup1917.sphinx import metadata
 from coup1917.testing import HTML_DIR, WORK_DIR, copy_book, make, tree_digest
 
 PROSE_PAGE = "chapters/02-the-second-congress.md"
@@ -216,26 +217,35 @@ def test_a_latex_error_is_reported_at_its_line_of_the_tex_file(pdf_book):
 
 @pytest.fixture(scope="module")
 def clean_builds(tmp_path_factory):
-    """The book copied into two directories and built from clean in each, one after the other (see outcomes)."""
+    """The book copied into two directories and everything it publishes built from clean in each (the HTML, the
+    PDF, the EPUB), one after the other (see outcomes), dated by the same last commit (SOURCE_DATE_EPOCH)."""
     root = tmp_path_factory.mktemp("clean-books")
     books = [copy_book(root / name) for name in ("first", "second")]
+    epoch = str(metadata.source_date_epoch(ROOT))
     started = time.monotonic()
-    builds = [make(book, "book") for book in books]
-    print(f"two clean builds: {time.monotonic() - started:.0f} s")
+    builds = [make(book, "book", "pdf", "epub", timeout=1500, env={"SOURCE_DATE_EPOCH": epoch}) for book in books]
+    print(f"two clean builds of the HTML, the PDF and the EPUB: {time.monotonic() - started:.0f} s")
     for done in builds:
         assert done.returncode == 0, done.stderr
     return books
 
 
 @pytest.mark.build
-def test_two_clean_builds_are_byte_identical(clean_builds):
-    """Chart ids come from the figures, pages carry no build date, notebooks' cell ids are numbered, and the
-    published site leaves out Sphinx's .buildinfo (a hash of paths): two directories, the same bytes."""
-    first, second = (tree_digest(book / "_build" / "html") for book in clean_builds)
-    assert first.keys() == second.keys(), sorted(first.keys() ^ second.keys())
-    differing = sorted(name for name in first if first[name] != second[name])
+@pytest.mark.pdf
+@pytest.mark.epub
+def test_two_clean_builds_publish_byte_identical_files(clean_builds):
+    """Chart ids come from the figures, pages carry no build date, notebooks' cell ids are numbered, the published
+    site leaves out Sphinx's .buildinfo (a hash of paths), and the PDF's and EPUB's dates and identifiers come from
+    the last commit: two directories, the same bytes, in the site and in each edition."""
+    first, second = (tree_digest(book / "_build") for book in clean_builds)
+    published = {name for name in first if name.startswith(("html/", "pdf/", "epub/"))}
+    assert published == {name for name in second if name.startswith(("html/", "pdf/", "epub/"))}
+    differing = sorted(name for name in published if first[name] != second[name])
     assert not differing, f"files that differ between two builds: {differing}"
-    assert len(first) > 50 and any(name.endswith("chronology.html") for name in first)
+    pdf = build.TARGETS["pdflatex"].file_name(ROOT)
+    epub = build.TARGETS["epub"].file_name(ROOT)
+    assert len(published) > 50 and {f"pdf/{pdf}", f"epub/{epub}", f"html/{pdf}", f"html/{epub}",
+                                     "html/chapters/chronology.html"} <= published
 
 
 @pytest.mark.build

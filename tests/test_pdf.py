@@ -1,4 +1,5 @@
-"""The PDF edition: the complete text word for word, fonts embedded, a sane length, real margin notes, charts.
+"""The PDF edition: the complete text word for word, fonts embedded, a sane length, real margin notes, charts; its
+metadata, PDF/A-2b structure (a structural check, not a validation), byte-identical rebuilds and table alignment.
 
 The PDF's authorial text is its serif text (see coup1917/pdf.py for how it is read and the one normalisation,
 hyphen breaks at line ends). `make test` builds the PDF before the tests run.
@@ -8,12 +9,16 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from pathlib import Path
 
+import pikepdf
 import pytest
+import yaml
 
 from coup1917 import ROOT, book
 from coup1917.book import html_pages
 from coup1917.fidelity import differences
+from coup1917.sphinx import metadata
 from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 from coup1917.testing import WORK_DIR, chart_figures
 
@@ -107,6 +112,7 @@ def test_margin_notes_are_set_in_the_margin(tmp_path):
     (book / "chapters").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book)
     shutil.copy(ROOT / "references.bib", book)
+    shutil.copy(ROOT / "CITATION.cff", book)  # the edition's metadata (coup1917/sphinx/metadata.py)
     shutil.copytree(ROOT / "coup1917" / "sphinx" / "static", book / "coup1917" / "sphinx" / "static")  # logo
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n"
                                    "  - file: chapters/text\n", encoding="utf-8")
@@ -128,3 +134,96 @@ def test_margin_notes_are_set_in_the_margin(tmp_path):
     assert note.page == paragraph.page and abs(note.top - paragraph.top) < 5
     assert note.left > paragraph.left + paragraph.width
     assert " ".join(w.text for w in authorial_words(pdf)).startswith("The author's paragraph that the margin")
+
+
+# --- a publication a library would catalogue: metadata, PDF/A-2b structure, reproducibility, typography ---------
+
+def edition_record():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return metadata.edition(ROOT, config["sphinx"]["config"]["edition_metadata"])
+
+
+def pdfinfo(pdf: Path) -> dict[str, str]:
+    info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return {key: value.strip() for key, _, value in (line.partition(":") for line in info.splitlines())}
+
+
+@pytest.mark.pdf
+def test_pdf_info_carries_the_editions_metadata(pdf):
+    edition = edition_record()
+    info = pdfinfo(pdf)
+    assert info["Title"] == edition.title
+    assert info["Author"] == "; ".join([edition.creator, *edition.contributors])
+    assert info["Subject"] == edition.summary
+    assert info["Keywords"] == ", ".join(edition.keywords)
+    # the date of the sources (the last commit), not of the build
+    assert info["CreationDate"] == info["ModDate"] == edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert info["Metadata Stream"] == "yes"
+
+
+@pytest.mark.pdf
+def test_pdf_xmp_agrees_with_the_info_dictionary_and_names_pdfa_2b(pdf):
+    edition = edition_record()
+    with pikepdf.open(pdf) as document:
+        xmp = document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        info = document.docinfo
+        assert xmp["dc:title"] == str(info.Title) == edition.title
+        assert xmp["dc:creator"] == [str(info.Author)]  # one entry, the Info's Author (PDF/A)
+        assert xmp["pdf:Keywords"] == str(info.Keywords)
+        assert xmp["pdf:Producer"] == str(info.Producer) and xmp["xmp:CreatorTool"] == str(info.Creator)
+        assert xmp["dc:description"] == str(info.Subject) == edition.summary
+        assert xmp["xmp:ModifyDate"] == xmp["xmp:CreateDate"]
+        assert xmp["dc:subject"] == set(edition.keywords)
+        assert xmp["dc:language"] == {"en"}
+        assert xmp["dc:rights"] == edition.rights
+        assert xmp["xmp:CreateDate"] == edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert xmp["xmpMM:DocumentID"] == edition.document_id
+        assert xmp["xmpMM:InstanceID"] == edition.instance_id
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+
+
+@pytest.mark.pdf
+def test_pdf_has_the_structure_of_pdfa_2b(pdf):
+    """A structural check with pikepdf, not a validation (veraPDF cannot be installed here): an sRGB output intent
+    with its ICC profile embedded, every font embedded, a trailer ID, no encryption, no JavaScript, links that
+    print (PDF/A's annotation flag), PDF at most 1.7."""
+    with pikepdf.open(pdf) as document:
+        assert not document.is_encrypted and document.pdf_version <= "1.7"
+        assert len(document.trailer.ID) == 2
+        (intent,) = document.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1"
+        profile = intent.DestOutputProfile
+        assert profile.N == 3 and profile.read_bytes()[36:40] == b"acsp"  # an ICC profile's signature
+        assert "/JavaScript" not in document.Root.Names.keys()
+        opening = document.Root.get("/OpenAction")  # hyperref's: a destination (page 1, fit), not an action
+        assert opening is None or isinstance(opening, pikepdf.Array)
+        fonts, unembedded, annotations = 0, [], 0
+        for obj in document.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
+                continue
+            if obj.Subtype in ("/Type3", "/Type0"):  # Type 3 glyphs are the file's own; Type 0 via descendants
+                continue
+            fonts += 1
+            descriptor = obj.get("/FontDescriptor")
+            if descriptor is None or not {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys()):
+                unembedded.append(str(obj.get("/BaseFont")))
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                annotations += 1
+                assert int(annotation.get("/F", 0)) & 4, f"an annotation that does not print: {annotation}"
+        assert fonts > 5 and unembedded == []
+        assert annotations > 10
+
+
+@pytest.mark.pdf
+def test_numeric_columns_of_table_4_1_are_right_aligned(pdf):
+    """The votes and percentages of the election table end at one right edge and start at different left ones."""
+    found = lines(pdf)
+    page = next(line.page for line in found if "Constituent Assembly Election Results" in line.text)
+    on_page = [line for line in found if line.page == page]
+    for column in (["17,943", "10,661", "1,144", "451"], ["40.4%", "24.0%", "2.6%", "1.0%"]):
+        cells = [next(line for line in on_page if line.text.strip() == text) for text in column]
+        rights = {cell.left + cell.width for cell in cells}
+        lefts = {cell.left for cell in cells}
+        assert max(rights) - min(rights) <= 1, f"{column}: right edges {rights}"
+        assert len(lefts) > 1, f"{column}: all start at {lefts}, left-aligned"

@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.plotly_output")
     app.setup_extension("coup1917.sphinx.theme_scripts")
     app.setup_extension("coup1917.sphinx.pdf")
+    app.setup_extension("coup1917.sphinx.epub")
     app.setup_extension("coup1917.sphinx.downloads")
     app.setup_extension("coup1917.sphinx.accessibility")
     app.setup_extension("coup1917.sphinx.execution_inputs")

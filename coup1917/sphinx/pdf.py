@@ -23,12 +23,14 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.constants import DEFAULT_SETTINGS
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
 
 from coup1917.sphinx.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.latex_margins import PREAMBLE as MARGIN_PREAMBLE
+from coup1917.sphinx.metadata import Edition, edition_of
 
 AUTHORIAL = "authorial"
 LATEX_DIR = Path(__file__).parent / "latex"
@@ -67,30 +69,96 @@ PREAMBLE = r"""
 
 
 def configure_latex(app: Sphinx, config: Config) -> None:
+    metadata = edition_of(app)
     elements = config.latex_elements
     elements["geometry"] = GEOMETRY
     elements["extraclassoptions"] = "openany,oneside"
     elements["fncychap"] = ""  # plain chapter heads in the header family (sans-serif)
     elements["sphinxsetup"] = "TitleColor={RGB}{122,31,31}"  # headings in the editorial red of the HTML book
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE + MARGIN_PREAMBLE
-    elements["maketitle"] = title_page(config)
+    # hyperref's pdfa option: link annotations printable, no actions PDF/A forbids; it must come at loading.
+    elements["passoptionstopackages"] = (elements.get("passoptionstopackages", "")
+                                         + r"\PassOptionsToPackage{pdfa}{hyperref}")
+    elements["hyperref"] = elements.get("hyperref", DEFAULT_HYPERREF) + pdf_metadata(metadata) + OUTPUT_INTENT
+    elements["maketitle"] = title_page(metadata)
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "bbm.sty")]
 
 
-#: The fields of ``edition_metadata`` the title page shows under the title, with their labels.
-TITLE_PAGE_FIELDS = {"DC.publisher": "Publisher", "DC.language": "Language", "DC.source": "Source",
-                     "DC.rights": "Rights"}
+#: Sphinx's own loading of hyperref (sphinx.builders.latex.constants.DEFAULT_SETTINGS), which the metadata follows.
+DEFAULT_HYPERREF = DEFAULT_SETTINGS["hyperref"]
+
+#: PDF/A's output intent: the sRGB profile that ships with TeX Live (package colorprofiles, in texlive-base),
+#: embedded and named in the catalogue, through xdvipdfmx's own specials (the way pdfx does it for XeTeX).
+OUTPUT_INTENT = r"""
+\special{pdf:fstream @editioniccprofile (sRGB.icc)}
+\special{pdf:put @editioniccprofile << /N 3 >>}
+\special{pdf:obj @editionoutputintent << /Type /OutputIntent /S /GTS_PDFA1
+  /DestOutputProfile @editioniccprofile /OutputConditionIdentifier (sRGB IEC61966-2.1)
+  /Info (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) >>}
+\special{pdf:put @catalog << /OutputIntents [ @editionoutputintent ] >>}
+"""
 
 
-def title_page(config: Config) -> str:
-    """A title page from the edition's metadata (``edition_metadata`` in ``_config.yml``), one source for both."""
-    metadata = config.edition_metadata
+def pdf_metadata(metadata: Edition) -> str:
+    """The edition's metadata for hyperref (the Info dictionary) and hyperxmp (the XMP packet, PDF/A-2b's id).
+
+    The dates are the edition's (SOURCE_DATE_EPOCH), so that two builds of one commit are the same file; xdvipdfmx
+    derives the trailer's /ID from the same variable."""
+    pdf_date = "D:" + metadata.date.strftime("%Y%m%d%H%M%S") + "Z"
+    xmp_date = metadata.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = {
+        "pdftitle": metadata.title,
+        # One name list, as PDF/A wants Info's Author equal to XMP's dc:creator: ";" keeps hyperxmp from splitting it
+        "pdfauthor": "; ".join([metadata.creator, *metadata.contributors]),
+        "pdfsubject": metadata.summary,
+        "pdfkeywords": ", ".join(metadata.keywords),
+        "pdflang": metadata.language,
+        "pdfpublisher": metadata.publisher,
+        "pdfcopyright": metadata.rights,
+        "pdflicenseurl": metadata.license_url,
+        "pdfsource": metadata.source,
+        "pdftype": metadata.type,
+        "pdfversionid": metadata.version,
+        "pdfcreationdate": pdf_date,
+        "pdfmoddate": pdf_date,
+        "pdfdate": xmp_date,
+        "pdfmetadate": xmp_date,
+        "pdfdocumentid": metadata.document_id,
+        "pdfinstanceid": metadata.instance_id,
+        "pdfapart": "2",
+        "pdfaconformance": "B",
+    }
+    return ("\n\\usepackage{hyperxmp}\n\\hypersetup{\n"
+            + ",\n".join(f"  {key}={{{escape(value)}}}" for key, value in fields.items()) + ",\n  keeppdfinfo}\n"
+            + XMP_ON_LAST_PAGE)
+
+
+#: hyperxmp writes its XMP packet with ``\AtEndDocument``; after Sphinx's index (two columns, closed by its own
+#: page break) that material stands on no page, and the packet is lost. The kernel's ``shipout/lastpage`` hook
+#: (what hyperxmp's ``\AtEndDvi`` branch uses) writes it with the last page instead. hyperxmp 5.9 (TeX Live 2022)
+#: names its steps so; ``keeppdfinfo`` above keeps Author and Keywords in the Info dictionary, which hyperxmp
+#: otherwise drops in favour of XMP's lists.
+XMP_ON_LAST_PAGE = r"""\makeatletter
+\RemoveFromHook{enddocument}[hyperxmp]
+\AddToHook{shipout/lastpage}{%
+  \hyxmp@auto@assign@data\hyxmp@check@standards\hyxmp@warn@if@no@metadata\hyxmp@embed@packet}
+\makeatother
+"""
+
+
+#: The fields the title page shows under the title, with their labels.
+TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source": "Source", "rights": "Rights"}
+
+
+def title_page(metadata: Edition) -> str:
+    """A title page from the edition's metadata (:mod:`coup1917.sphinx.metadata`), the PDF's Info and XMP."""
     lines = [
-        rf"{{\Large\bfseries {escape(str(metadata.get('DC.title', config.project)))}\par}}\vspace{{1.5cm}}",
-        rf"{{\large {escape(config.author)}\par}}\vspace{{1cm}}",
-        *(rf"{label}: {escape(str(metadata[key]))}\par"
-          for key, label in TITLE_PAGE_FIELDS.items() if key in metadata),
-        rf"\copyright\ {escape(config.copyright)}\par",
+        rf"{{\Large\bfseries {escape(metadata.title)}\par}}\vspace{{1cm}}",
+        rf"{{\large An edition of the essay {{\itshape {escape(metadata.essay)}}}\par}}\vspace{{0.5cm}}",
+        rf"{{\large Author of the essay: {escape(metadata.creator)}\par}}\vspace{{0.3cm}}",
+        rf"{{\large Editors: {escape(', '.join(metadata.editors))}\par}}\vspace{{1cm}}",
+        *(rf"{label}: {escape(getattr(metadata, field))}\par" for field, label in TITLE_PAGE_FIELDS.items()),
+        rf"Version {escape(metadata.version)}, {metadata.date:%d %B %Y}\par",
     ]
     return "\\begin{titlepage}\\centering\\sffamily\\vspace*{3cm}\n" + "\n".join(lines) + "\n\\end{titlepage}\n"
 
@@ -128,6 +196,49 @@ class MarkAuthorialBlocks(SphinxPostTransform):
             wrapper += child
 
 
+class AlignTableColumns(SphinxPostTransform):
+    """Set each table's columns in the PDF as the HTML sets them: numbers right-aligned (LaTeX only).
+
+    MyST gives every cell of an aligned Markdown column a class (``| --: |`` -> ``text-right``), which the HTML
+    theme styles and Sphinx's LaTeX writer ignores. A column whose cells all say right (or centre) gets that
+    alignment in a ``tabular_col_spec``, the node Sphinx's ``tabularcolumns`` directive makes: tabulary's ``R``
+    and ``C`` beside its default ``T``; in a longtable (more than 30 rows), which knows no tabulary column,
+    paragraph columns of equal width, aligned by ``\\raggedleft`` or ``\\centering``.
+    """
+
+    default_priority = 700
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            group = table.next_node(nodes.tgroup)
+            if group is None or isinstance(table.previous_sibling(), addnodes.tabular_col_spec):
+                continue
+            alignments = self._column_alignments(group)
+            if set(alignments) <= {"left"}:
+                continue
+            long = sum(1 for _ in group.findall(nodes.row)) > 30
+            spec = "".join(self._column(alignment, len(alignments), long) for alignment in alignments)
+            table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
+
+    @staticmethod
+    def _column_alignments(group: nodes.tgroup) -> list[str]:
+        columns: list[set[str]] = [set() for _ in range(group["cols"])]
+        for row in group.findall(nodes.row):
+            if any(entry.get("morecols") for entry in row.children):
+                return ["left"] * group["cols"]  # spanned cells: leave the table as Sphinx sets it
+            for column, entry in zip(columns, row.children):
+                column.add(next((c[len("text-"):] for c in entry["classes"] if c.startswith("text-")), "left"))
+        return [column.pop() if len(column) == 1 else "left" for column in columns]
+
+    @staticmethod
+    def _column(alignment: str, count: int, long: bool) -> str:
+        if not long:
+            return {"right": "R", "center": "C"}.get(alignment, "T")
+        align = {"right": r">{\raggedleft\arraybackslash}", "center": r">{\centering\arraybackslash}"}
+        return align.get(alignment, "") + rf"\X{{1}}{{{count}}}"
+
+
 class ChartDataAsDownloadLine(SphinxPostTransform):
     """In the PDF, a chart's data dropdown (an affordance of the HTML page) gives way to its download line.
 
@@ -148,6 +259,7 @@ class ChartDataAsDownloadLine(SphinxPostTransform):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.latex_margins")
     app.add_post_transform(ChartDataAsDownloadLine)
+    app.add_post_transform(AlignTableColumns)
     app.connect("config-inited", configure_latex)
     app.add_post_transform(MarkAuthorialBlocks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,6 +15,9 @@ dropdown is, and each builder has its visitor:
   viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
 - LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.chart_export`: one
   browser for the whole build, every export under a time limit) and the page includes it.
+- EPUB: e-readers run no plotly.js. The renderer gives the EPUB builder a PNG image instead of the node (an
+  image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.epub` names and
+  describes.
 
 The build stops if a chart uses a trace type the bundle does not register, or if the bundle is not the plotly.js
 the installed plotly Python package writes figures for.
@@ -22,6 +25,8 @@ the installed plotly Python package writes figures for.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -54,6 +59,7 @@ TEXT_ALTERNATIVE = "Text alternative."
 STATIC = Path(__file__).parent / "static"
 CHART_CSS = STATIC / "charts.css"
 CHART_LOADER = STATIC / "charts.js"
+CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
 DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
@@ -124,13 +130,20 @@ class PlotlyMimeRenderer:
     """myst-nb renderer plugin for Plotly's own output type; every builder prefers it to any other output."""
 
     mime_priority_overrides = [(builder, CHART_MIME, 1)
-                               for builder in ("html", "dirhtml", "singlehtml", "latex")]
+                               for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type != CHART_MIME:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
+        if renderer.renderer.sphinx_env.app.builder.name == "epub":
+            chart = chart_image(figure, "png", renderer.source)
+            images = renderer.render_image(dataclasses.replace(
+                data, mime_type="image/png", content=base64.b64encode(chart).decode()))
+            for image in images:
+                image["classes"].append(CHART_IMAGE_CLASS)
+            return images
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
         if renderer.renderer.sphinx_env.app.builder.format == "latex":
             # The PDF's charts need Chromium, which kaleido drives when the pages are written: if it is missing,
@@ -145,6 +158,15 @@ class PlotlyMimeRenderer:
 @lru_cache
 def _browser() -> str:
     return chart_export.browser_path()
+
+
+def chart_image(figure: dict, format: str, page: str) -> bytes:
+    """The chart as a vector PDF (the PDF edition) or a PNG at twice its pixel size, sharp on e-readers' screens
+    (the EPUB); one Chromium for the whole build, every export under a time limit."""
+    try:
+        return chart_export.chart_image(figure, format, PDF_CHART_WIDTH, scale=2 if format == "png" else 1)
+    except chart_export.ExportFailed as failure:
+        raise ExtensionError(f"{page}: {failure}") from None
 
 
 def chart_id(figure: dict) -> str:
@@ -221,7 +243,7 @@ def visit_chart_html(self: HTML5Translator, node: plotly_chart) -> None:
 
 
 def _serving_bundle(app: Sphinx) -> bool:
-    return app.builder.format == "html" and app.config.edition_plotly_bundle
+    return app.builder.format == "html" and app.builder.name != "epub" and app.config.edition_plotly_bundle
 
 
 def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -254,20 +276,12 @@ def _check_versions(app: Sphinx) -> None:
 
 # --- LaTeX ----------------------------------------------------------------------------------------------------
 
-def chart_pdf(figure: dict) -> bytes:
-    """The chart as a vector PDF (one Chromium for the whole build, every export under a timeout)."""
-    try:
-        return chart_export.chart_pdf(figure, PDF_CHART_WIDTH)
-    except chart_export.ExportFailed as failure:
-        raise ExtensionError(str(failure)) from None
-
-
 def visit_chart_latex(self: LaTeXTranslator, node: plotly_chart) -> None:
     name = chart_id(node["figure"])
     path = Path(self.builder.outdir) / "charts" / f"{name}.pdf"
     if not path.exists():  # a figure's id is its content: an exported file is the same chart
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(chart_pdf(node["figure"]))
+        path.write_bytes(chart_image(node["figure"], "pdf", node.source or "a chart of the PDF"))
     self.body.append(f"\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{{charts/{name}}}.pdf}}\n")
     raise nodes.SkipNode
 

@@ -1,0 +1,325 @@
+"""The EPUB 3 edition: Sphinx's EPUB builder, made to carry the edition's rules onto e-readers.
+
+- **Metadata** from the edition's one record (:mod:`coup1917.sphinx.metadata`): title, the essay's author, the
+  editors as contributors, publisher, rights, language, summary, keywords (``dc:subject``) and an identifier
+  derived from the title, version and date; the date is ``SOURCE_DATE_EPOCH``'s.
+- **A cover**, drawn from the same record by kaleido (the chart exporter the book already has), so it never
+  disagrees with the title page.
+- **Whose words are whose**: the pages carry the same ``editorial`` classes as the HTML book;
+  ``edition-epub.css`` sets the author's words in a serif and the editors' in a sans-serif, supplied headings in
+  brackets.
+- **Margin notes** become EPUB footnotes: an ``<aside epub:type="footnote">`` after the paragraph the note stood
+  beside, and a numbered ``epub:type="noteref"`` link at that paragraph's start, which e-readers open as a pop-up.
+- **Charts** are PNG images (:mod:`coup1917.sphinx.plotly_output`) whose alt text is the figure's caption and
+  its text alternative; the data dropdowns are written as plain blocks, so the table is there on any reader.
+- **No scripts, no downloads**: e-readers need no JavaScript (a scripted EPUB must declare it, and most readers
+  ignore it), and the files a page offers for download are not part of an EPUB: their names stay as text.
+- **Reproducible**: the archive's entries carry the date of ``SOURCE_DATE_EPOCH``, not the files' times.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from pathlib import Path
+from xml.dom import minidom
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
+
+import plotly.graph_objects as go
+from bs4 import BeautifulSoup
+from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from coup1917 import chart_export
+from coup1917.sphinx.accessibility import _text_alternative
+from coup1917.sphinx.downloads import epub_name
+from coup1917.sphinx.editorial import EDITORIAL
+from coup1917.sphinx.latex_margins import AttachMarginsToParagraphs, is_margin
+from coup1917.sphinx.metadata import Edition, edition_of
+from coup1917.sphinx.plotly_output import CHART_IMAGE_CLASS
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "epub_static"
+STYLESHEET = "edition-epub.css"
+COVER_IMAGE = "_static/epub-cover.png"
+COVER_SIZE = (1200, 1800)  # pixels, the 2:3 of most e-book covers
+EDITORIAL_RED = "#7a1f1f"  # the headings' colour in the HTML book and the PDF
+
+
+class EditionEpubBuilder(Epub3Builder):
+    """Sphinx's EPUB 3 builder with the edition's keywords in the package and a reproducible archive."""
+
+    def build_content(self) -> None:
+        super().build_content()
+        path = Path(self.outdir, "content.opf")
+        package = minidom.parse(str(path))
+        metadata = package.getElementsByTagName("metadata")[0]
+        before = package.getElementsByTagName("dc:creator")[0]
+        for keyword in edition_of(self.app).keywords:
+            subject = package.createElement("dc:subject")
+            subject.appendChild(package.createTextNode(keyword))
+            metadata.insertBefore(subject, before)
+        path.write_bytes(package.toxml(encoding="UTF-8"))
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict:
+        # The NCX's dtb:uid must be the package's identifier; Sphinx 7.4 writes epub_uid (the identifier's XML id).
+        metadata = super().toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(self.config.epub_identifier)
+        return metadata
+
+    def build_epub(self) -> None:
+        """The archive as Sphinx writes it (``mimetype`` first and stored), each entry dated SOURCE_DATE_EPOCH."""
+        stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        # Under the PDF's name (Jupyter Book sets the LaTeX target only once the builder is running).
+        with ZipFile(Path(self.outdir, epub_name(self.app)), "w") as archive:
+            for name in names:
+                entry = ZipInfo(name, date_time=stamp[:6])
+                entry.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, Path(self.outdir, name).read_bytes())
+
+
+def configure_epub(app: Sphinx, config: Config) -> None:
+    metadata: Edition = edition_of(app)
+    config.epub_title = metadata.title
+    config.epub_author = metadata.creator
+    config.epub_contributor = ", ".join(metadata.contributors)
+    config.epub_publisher = metadata.publisher
+    config.epub_copyright = metadata.rights
+    config.epub_language = metadata.language
+    config.epub_description = metadata.summary
+    config.epub_identifier = f"urn:{metadata.instance_id}"
+    config.epub_scheme = "uuid"
+    config.epub_uid = "edition-id"
+    config.epub_cover = (COVER_IMAGE, "epub-cover.html")
+    config.epub_css_files = [STYLESHEET]
+    config.epub_exclude_files = ["index.html"]  # sphinx-external-toc's redirect to the root page
+    config.epub_use_index = False  # the glossary is the book's index; a generated one lists its terms again
+    config.epub_show_urls = "no"  # an address spelled out after its link would stand in the text as words
+    config.epub_tocdepth = 2
+    # The whole table of contents, with paths from the package's root: with the root page in chapters/, Sphinx
+    # 7.4's default scope writes the navigation's links relative to chapters/ and they lead nowhere.
+    config.epub_tocscope = "includehidden"
+
+
+def prepare_epub(app: Sphinx) -> None:
+    """What only the EPUB builder needs, once it is known to be the one: names, version, stylesheet, cover."""
+    if app.builder.name != "epub":
+        return
+    app.config.version = edition_of(app).version  # EPUB 3 wants one; the HTML pages do not show it
+    app.config.html_static_path.append(str(STATIC_DIR))  # edition-epub.css
+    draw_cover(app)
+
+
+def draw_cover(app: Sphinx) -> None:
+    """The cover, from the edition's metadata: its title, the essay's author and the editors, in the editors'
+    sans-serif on the edition's red."""
+    metadata = edition_of(app)
+    width, height = COVER_SIZE
+    lines = [(metadata.title.replace(" — ", "<br>— "), 0.62, 56), (metadata.creator, 0.40, 40),
+             ("Editors: " + ", ".join(metadata.editors), 0.33, 34)]
+    figure = go.Figure(layout={
+        "width": width, "height": height, "paper_bgcolor": EDITORIAL_RED, "plot_bgcolor": EDITORIAL_RED,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False, "range": [0, 1]}, "yaxis": {"visible": False, "range": [0, 1]},
+        "annotations": [{"text": text, "x": 0.5, "y": y, "xref": "paper", "yref": "paper", "showarrow": False,
+                         "font": {"size": size, "color": "white", "family": "FreeSans, sans-serif"}}
+                        for text, y, size in lines],
+    })
+    cover = Path(app.outdir, COVER_IMAGE)
+    cover.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        cover.write_bytes(chart_export.chart_image(figure.to_dict(), "png", width, height))
+    except chart_export.ExportFailed as failure:
+        raise ExtensionError(f"the EPUB's cover: {failure}") from None
+
+
+class edition_note(nodes.Element, nodes.General):
+    """A margin note set as an EPUB footnote (``<aside epub:type="footnote">``)."""
+
+
+class edition_noteref(nodes.Inline, nodes.TextElement):
+    """The link to an :class:`edition_note`, at the start of the paragraph the note stands beside."""
+
+
+class MarginNotesAsFootnotes(SphinxPostTransform):
+    """Each margin note becomes a numbered EPUB footnote of the paragraph after it (EPUB only)."""
+
+    default_priority = 790
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        notes_after: dict[int, int] = {}  # paragraph -> notes already set after it, kept in the page's order
+        for number, margin in enumerate(list(self.document.findall(is_margin)), start=1):
+            note_id = f"margin-note-{number}"
+            note = edition_note("", *margin.children, ids=[note_id], classes=[*margin["classes"], EDITORIAL])
+            if note.children and isinstance(note[0], nodes.title) and not note[0].astext():
+                note.remove(note[0])
+            paragraph = AttachMarginsToParagraphs._next_paragraph(margin)
+            if paragraph is None:  # no paragraph follows (a table does): the note stays, an aside no reader hides
+                note["footnote"] = False
+                margin.replace_self(note)
+                continue
+            margin.parent.remove(margin)
+            before = notes_after.get(id(paragraph), 0)
+            paragraph.insert(before, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
+            paragraph.parent.insert(paragraph.parent.index(paragraph) + 1 + before, note)
+            notes_after[id(paragraph)] = before + 1
+
+
+class OpenDropdowns(SphinxPostTransform):
+    """A chart's data dropdown becomes a plain block under its title (EPUB only): e-readers show ``<details>``
+    unevenly, and sphinx-design's summary markup (an inline SVG chevron) is not valid EPUB content.
+
+    Runs before sphinx-design turns the dropdown into its HTML form (priority 199)."""
+
+    default_priority = 150
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        for dropdown in list(self.document.findall(nodes.container)):
+            if dropdown.get("design_component") == "dropdown":
+                dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
+
+
+class ReaderFriendlyPages(SphinxPostTransform):
+    """Chart images named and described; hidden code left out; data frames as tables; download links as their
+    file names (EPUB only).
+
+    A code cell the HTML book hides behind a button is the notebook's business, not the reader's of an e-book (the
+    notebook is one download away from the HTML book). A pandas DataFrame's HTML output carries a ``<style scoped>``
+    that XHTML cannot parse: its table is rebuilt as a docutils table, which every builder writes validly."""
+
+    default_priority = 800
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        for hidden_input in list(self.document.findall(HideCodeCellNode)):
+            hidden_input.parent.remove(hidden_input)
+        for raw in list(self.document.findall(nodes.raw)):
+            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
+                raw.replace_self(dataframe_table(raw.astext()))
+        for image in list(self.document.findall(nodes.image)):
+            if CHART_IMAGE_CLASS in image["classes"]:
+                alt = chart_alt_text(image)
+                if alt is None:
+                    logger.warning("a chart needs a figure with a caption and a '*Text alternative.*' paragraph, "
+                                   "its alt text in the EPUB", location=image)
+                else:
+                    image["alt"] = alt
+        for download in list(self.document.findall(addnodes.download_reference)):
+            download.replace_self(nodes.literal("", download.astext()))
+
+
+def dataframe_table(html_text: str) -> nodes.table:
+    """The table of a pandas DataFrame's HTML output as a docutils table: header rows, then body rows (the index
+    in the first column, as pandas shows it)."""
+    table_html = BeautifulSoup(html_text, "html.parser").find("table")
+    head = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table_html.select("thead tr")]
+    body = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table_html.select("tbody tr")]
+    columns = max(len(row) for row in head + body)
+    numeric = [all(_is_number(row[i]) for row in body if i < len(row)) for i in range(columns)]
+    table = nodes.table(classes=["dataframe"])
+    group = nodes.tgroup(cols=columns)
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in range(columns)]
+
+    def rows(cells_of_rows):
+        for cells in cells_of_rows:
+            row = nodes.row()
+            for column, text in enumerate(cells + [""] * (columns - len(cells))):
+                row += nodes.entry("", nodes.paragraph(text, text), classes=["text-right"] if numeric[column] else [])
+            yield row
+
+    if head:
+        group += nodes.thead("", *rows(head))
+    group += nodes.tbody("", *rows(body))
+    return table
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Scripts written into the page as raw HTML (sphinx-thebe's configuration) stay out of the EPUB."""
+    if app.builder.name != "epub":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if raw.get("format") == "html" and raw.astext().lstrip().startswith("<script"):
+            raw.parent.remove(raw)
+
+
+def chart_alt_text(image: nodes.image) -> str | None:
+    """The figure's caption and its "*Text alternative.*" paragraph, as one text."""
+    figure = next((node for node in _ancestors(image) if isinstance(node, nodes.figure)), None)
+    caption = figure.next_node(nodes.caption) if figure is not None else None
+    alternative = _text_alternative(figure) if figure is not None else None
+    if caption is None or alternative is None:
+        return None
+    description = alternative.astext().removeprefix("Text alternative.").strip()
+    return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def visit_note(self, node: edition_note) -> None:
+    footnote = {"epub:type": "footnote"} if node.get("footnote", True) else {}
+    self.body.append(self.starttag(node, "aside", "", **footnote))
+
+
+def depart_note(self, node: edition_note) -> None:
+    self.body.append("</aside>\n")
+
+
+def visit_noteref(self, node: edition_noteref) -> None:
+    self.body.append(self.starttag(node, "a", "", href=f"#{node['refid']}", CLASS="noteref",
+                                   **{"epub:type": "noteref"}))
+    self.body.append(f"<sup>{node.astext()}</sup></a>")
+    raise nodes.SkipNode
+
+
+#: The stylesheets an EPUB page keeps: the epub theme's, Pygments' and the edition's. The others style the HTML
+#: book's interactive parts (buttons, Thebe, togglers), which the EPUB has not.
+EPUB_STYLESHEETS = ("epub.css", "pygments.css", STYLESHEET)
+
+
+def reader_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if app.builder.name == "epub":
+        context["script_files"] = []
+        context["css_files"] = [css for css in context.get("css_files", [])
+                                if Path(getattr(css, "filename", str(css))).name in EPUB_STYLESHEETS]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_builder(EditionEpubBuilder, override=True)
+    app.connect("config-inited", configure_epub)
+    app.connect("builder-inited", prepare_epub, priority=400)  # before Sphinx checks the EPUB's settings
+    app.add_node(edition_note, html=(visit_note, depart_note))
+    app.add_node(edition_noteref, html=(visit_noteref, None))
+    app.add_post_transform(MarginNotesAsFootnotes)
+    app.add_post_transform(OpenDropdowns)
+    app.add_post_transform(ReaderFriendlyPages)
+    app.connect("doctree-resolved", drop_scripts, priority=900)  # after sphinx-thebe has added its scripts
+    app.connect("html-page-context", reader_assets, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
