@@ -192,7 +192,7 @@ class NameCharts(SphinxPostTransform):
         for chart in self.document.findall(plotly_chart):
             figure = next((node for node in _ancestors(chart) if isinstance(node, nodes.figure)), None)
             caption = figure.next_node(nodes.caption) if figure is not None else None
-            alternative = _text_alternative(figure) if figure is not None else None
+            alternative = text_alternative(figure) if figure is not None else None
             if caption is None or alternative is None:
                 logger.warning(f"a chart needs a figure with a caption and a '*{TEXT_ALTERNATIVE}*' paragraph, "
                                "which name and describe it to readers who cannot see it", location=chart)
@@ -212,7 +212,7 @@ def _ancestors(node: nodes.Node):
         yield node
 
 
-def _text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
+def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
     for paragraph in figure.findall(nodes.paragraph):
         first = paragraph.children[0] if paragraph.children else None
         if isinstance(first, nodes.emphasis) and first.astext().strip() == TEXT_ALTERNATIVE:
