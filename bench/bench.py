@@ -3,9 +3,10 @@
 Both books are copies of the working tree in a temporary directory (never the repository's _build), built with
 the project's virtual environment. They differ only in how Plotly reaches the page:
 
-- ours: the edition's setup. Charts are Plotly's JSON output, turned into a <div> by the edition's myst-nb
-  renderer; the pages with a chart load one local plotly.js file, the official partial bundle pinned in
-  package.json (coup1917/sphinx/plotly_output.py).
+- ours: the edition's setup. Charts are Plotly's JSON output, turned into a chart node by the edition's myst-nb
+  renderer and written as a <div> with the figure's data; the pages with a chart load one local plotly.js file,
+  the official partial bundle pinned in package.json, when a chart nears the viewport
+  (coup1917/sphinx/plotly_output.py, static/charts.js).
 - baseline: Jupyter Book's default Plotly setup. PLOTLY_RENDERER=notebook (Plotly's `notebook` renderer, whose
   HTML output the book inlines), a hidden first cell on every chart page that activates that renderer (it writes
   the whole plotly.js, plotly.py's own copy, into the page), and the edition's plotly.js switched off
@@ -18,8 +19,6 @@ preset on every page type of a site already built (by default _build/html).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import platform
@@ -29,9 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,14 +37,13 @@ import psutil
 import yaml
 from playwright.sync_api import sync_playwright
 
-from coup1917.testing import serve as serve_compressed  # the tests' server: gzip, as GitHub Pages serves a site
+from coup1917 import testing
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
 LIGHTHOUSE = REPO / "bench" / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-default-apps"]
+CHROMIUM = str(testing.CHROMIUM)  # the tests' Chromium, its flags and its server (coup1917/testing.py)
+CHROMIUM_ARGS = testing.CHROMIUM_ARGS
 JB_FLAGS = ["-W", "-n", "--keep-going"]
 RENDER_LOADS = 7  # page loads per chart page; the median is reported
 EDITED_TABLE = "bodies-1917"
@@ -63,11 +59,6 @@ import plotly.io
 plotly.io.renderers["notebook"].activate()
 ```
 """
-# Every chart on the page has been drawn (the test the guidance sets: each chart div holds its SVG).
-ALL_CHARTS_DRAWN = """() => {
-  const charts = [...document.querySelectorAll('.plotly-graph-div')];
-  return charts.length > 0 && charts.every(chart => chart.querySelector('.main-svg'));
-}"""
 
 
 @dataclass
@@ -83,19 +74,6 @@ class Book:
 
 
 # --- the two books -----------------------------------------------------------------------------------------------
-
-def copy_book(destination: Path) -> Path:
-    """The working tree's files (tracked and new, not ignored) copied, with the installed node_modules linked."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
-                            capture_output=True, text=True).stdout.split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file() and not name.startswith("bench/"):
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
-    (destination / "node_modules").symlink_to(REPO / "node_modules")
-    return destination
-
 
 def environment(root: Path, **extra: str) -> dict:
     """Sphinx and the kernels import the copy's package (PYTHONPATH and the working directory come first)."""
@@ -198,33 +176,6 @@ def pages_reading(root: Path, table: str) -> list[str]:
 
 # --- pages in the browser ----------------------------------------------------------------------------------------
 
-@contextmanager
-def served(directory: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def end_headers(self):
-            # As GitHub Pages serves a site: without it, whether a file is taken from the browser's cache would
-            # depend on how long ago the build wrote it (Chromium's heuristic freshness).
-            self.send_header("Cache-Control", "max-age=600")
-            super().end_headers()
-
-    class Server(http.server.ThreadingHTTPServer):
-        def handle_error(self, request, client_address):
-            # A browser that drops a connection (a page closed mid-load) is no finding of the benchmark.
-            if not issubclass(sys.exc_info()[0], ConnectionError):
-                super().handle_error(request, client_address)
-
-    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def chart_pages(html: Path) -> list[str]:
     return sorted(page.relative_to(html).as_posix() for page in html.rglob("*.html")
                   if "plotly-graph-div" in page.read_text(encoding="utf-8", errors="replace"))
@@ -260,8 +211,8 @@ def first_load(browser, url: str) -> dict:
     context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"),
                   lambda route: (blocked.append(route.request.url), route.abort()))
     page.on("requestfinished", lambda request: served_requests.append(request))
-    page.goto(url, wait_until="commit")
-    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30_000, polling="raf")
+    page.goto(url, wait_until="domcontentloaded")
+    testing.draw_every_chart(page, timeout_ms=30_000)
     rendered_ms = page.evaluate("performance.now()")
     page.wait_for_load_state("networkidle")
     sizes = [request.sizes() for request in served_requests]
@@ -272,7 +223,7 @@ def first_load(browser, url: str) -> dict:
 
 def measure_pages(book: Book, browser) -> dict:
     results = {}
-    with served(book.html) as base:
+    with testing.serve(book.html) as base:
         for page in chart_pages(book.html):
             loads = [first_load(browser, f"{base}/{page}") for _ in range(RENDER_LOADS)]
             results[page] = {"bytes": loads[0]["bytes"], "requests": loads[0]["requests"],
@@ -284,7 +235,7 @@ def measure_pages(book: Book, browser) -> dict:
 def lighthouse(book: Book, pages: list[str]) -> dict:
     """Lighthouse's four category scores (0-100) per page, desktop preset, on Debian's chromium."""
     scores = {}
-    with served(book.html) as base:
+    with testing.serve(book.html) as base:
         for page in pages:
             report = book.root / f"lighthouse-{page.replace('/', '-')}.json"
             done = subprocess.run(
@@ -298,6 +249,24 @@ def lighthouse(book: Book, pages: list[str]) -> dict:
             scores[page] = {name: round(category["score"] * 100) for name, category in categories.items()}
             scores[page]["failing"] = failing_audits(json.loads(report.read_text()))
     return scores
+
+
+def chart_page_at_load(html: Path, page: str, report: Path) -> dict:
+    """A chart page as a phone first loads it, before any chart scrolls into view: Lighthouse's default (mobile)
+    preset, the page served gzip-compressed. Total blocking time, bytes transferred, and whether plotly.js was
+    among them (Lighthouse does not scroll: a chart below the first screen is not drawn)."""
+    with testing.serve(html, compress=True) as base:
+        done = subprocess.run(
+            [str(LIGHTHOUSE), f"{base}/{page}", "--quiet", "--output=json", f"--output-path={report}",
+             "--only-categories=performance", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=240)
+    if done.returncode != 0:
+        raise RuntimeError(f"Lighthouse failed on {page}:\n{done.stderr[-2000:]}")
+    audits = json.loads(report.read_text())["audits"]
+    requests = audits["network-requests"]["details"]["items"]
+    return {"tbt_ms": audits["total-blocking-time"]["numericValue"],
+            "bytes": audits["total-byte-weight"]["numericValue"],
+            "plotly_js_fetched": any("plotly" in request["url"].rsplit("/", 1)[-1] for request in requests)}
 
 
 def failing_audits(report: dict) -> list[str]:
@@ -335,7 +304,7 @@ def lighthouse_mobile(html: Path, workdir: Path) -> dict:
     served gzip-compressed as GitHub Pages serves it: the four scores, the metrics and the failing audits of the run
     of median performance."""
     results = {}
-    with serve_compressed(html, compress=True) as base:
+    with testing.serve(html, compress=True) as base:
         for kind, page in MOBILE_PAGES.items():
             runs = sorted((mobile_run(base, page, workdir / f"lighthouse-mobile-{index}.json")
                            for index in range(MOBILE_RUNS)), key=lambda run: run["performance"])
@@ -431,9 +400,10 @@ def report(started: datetime, minutes: float, ours: Book, baseline: Book) -> str
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; the run took {minutes:.1f} min.",
         f"- Machine: {machine()}.",
-        "- **ours**: the edition (Plotly's JSON output rendered by the edition's myst-nb renderer; one local "
-        "plotly.js, the official partial bundle pinned in package.json, on chart pages only, fetched by a small "
-        "deferred loader once the text has painted; the theme's fontawesome.js left out).",
+        "- **ours**: the edition (Plotly's JSON output rendered as a chart node by the edition's myst-nb renderer; "
+        "one local plotly.js, the official partial bundle pinned in package.json, fetched by a small deferred "
+        "loader on chart pages only, when the first chart nears the viewport, each chart drawn as it comes near; "
+        "the theme's fontawesome.js left out).",
         "- **baseline**: the same chapters with Jupyter Book's default Plotly setup: Plotly's `notebook` renderer "
         "(PLOTLY_RENDERER=notebook and a hidden first cell that activates it), so plotly.py's full plotly.js is "
         "written into each chart page; the edition's plotly.js switched off. All else identical, including the "
@@ -444,7 +414,9 @@ def report(started: datetime, minutes: float, ours: Book, baseline: Book) -> str
         f"- Pages are served by Python's http.server on 127.0.0.1 (no compression; `Cache-Control: max-age=600`, as "
         f"GitHub Pages sends) to Debian's chromium, headless; "
         f"any request not to 127.0.0.1 is blocked and counted. Render time: from navigation start until every "
-        f"`.plotly-graph-div` holds its `.main-svg`, median of {RENDER_LOADS} loads with an empty cache.",
+        f"`.plotly-graph-div` holds its `.main-svg`, scrolling to each chart in turn as soon as the page is parsed "
+        f"(the edition draws a chart when it nears the viewport), median of {RENDER_LOADS} loads with an empty "
+        "cache.",
         "- Lighthouse 12.8.2 (bench/package.json), `--preset=desktop`, on the same chromium.",
         "",
         "## Builds",
@@ -492,6 +464,20 @@ def report(started: datetime, minutes: float, ours: Book, baseline: Book) -> str
         f"first one: ours {o['second_page_plotly_bytes']:,} B (one URL for all pages, from the browser's cache), "
         f"baseline {b['second_page_plotly_bytes']:,} B (written into every chart page).",
         "",
+        f"## The heaviest chart page at load, on a phone ({heaviest})",
+        "",
+        "Lighthouse's default (mobile) preset, the page served gzip-compressed (as GitHub Pages serves it), before "
+        "any chart scrolls into view.",
+        "",
+        "| measure | ours | baseline | ratio | goal | |",
+        "|---|---|---|---|---|---|",
+        row("total blocking time", o["at_load"]["tbt_ms"], b["at_load"]["tbt_ms"], " ms", "≤ 200 ms",
+            o["at_load"]["tbt_ms"] <= 200, digits=0),
+        row("bytes transferred", o["at_load"]["bytes"], b["at_load"]["bytes"], " B", "≤ 400 KB",
+            o["at_load"]["bytes"] <= 400_000, digits=0),
+        row("plotly.js fetched", "yes" if o["at_load"]["plotly_js_fetched"] else "no",
+            "yes" if b["at_load"]["plotly_js_fetched"] else "no (written into the page)"),
+        "",
         "## Lighthouse (desktop)",
         "",
         "| page | category | ours | baseline | ratio | goal | |",
@@ -522,11 +508,13 @@ def second_page_plotly_bytes(book: Book, browser) -> int:
     """Bytes of plotly.js transferred for a second chart page, in the browser that loaded a first one: a file
     comes from the browser's cache (or a 304 revalidation, headers only), a copy inside the page comes again."""
     first, second = chart_pages(book.html)[:2]
-    with served(book.html) as base:
+    with testing.serve(book.html) as base:
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{base}/{first}", wait_until="networkidle")
+        testing.draw_every_chart(page, timeout_ms=30_000)
         page.goto(f"{base}/{second}", wait_until="networkidle")
+        testing.draw_every_chart(page, timeout_ms=30_000)
         transferred = page.evaluate("""performance.getEntriesByType('resource')
             .filter(entry => entry.name.includes('plotly')).map(entry => entry.transferSize)""")
         context.close()
@@ -538,8 +526,8 @@ def run() -> None:
     clock = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="coup1917-bench-"))
     try:
-        ours_root = copy_book(work / "ours")
-        baseline_root = copy_book(work / "baseline")
+        ours_root = testing.copy_book(work / "ours")
+        baseline_root = testing.copy_book(work / "baseline")
         make_baseline(baseline_root)
         books = [Book("ours", ours_root, environment(ours_root)),
                  Book("baseline", baseline_root, environment(baseline_root, PLOTLY_RENDERER="notebook"))]
@@ -556,7 +544,7 @@ def run() -> None:
             book.figures["table"] = timed_build(book, *JB_FLAGS)
             book.figures["table_readers"] = pages_reading(book.root, EDITED_TABLE)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = testing.launch_chromium(playwright)
             for book in books:
                 print(f"[bench] {book.name}: chart pages in chromium", flush=True)
                 book.figures["pages"] = measure_pages(book, browser)
@@ -566,6 +554,7 @@ def run() -> None:
         for book in books:
             print(f"[bench] {book.name}: Lighthouse", flush=True)
             book.figures["lighthouse"] = lighthouse(book, [LANDING_PAGE, heaviest])
+            book.figures["at_load"] = chart_page_at_load(book.html, heaviest, book.root / "lighthouse-at-load.json")
         print("[bench] ours: Lighthouse, mobile preset", flush=True)
         books[0].figures["lighthouse_mobile"] = lighthouse_mobile(books[0].html, work)
         for book in books:

@@ -28,6 +28,16 @@ class ExportFailed(RuntimeError):
     """A chart could not be exported; the message says why and what to do."""
 
 
+def browser_path() -> str:
+    """The Chromium kaleido will drive; :class:`ExportFailed` if there is none."""
+    browser = get_browser_path(BROWSER_NAMES)
+    if not browser or not Path(browser).is_file():
+        where = f" at BROWSER_PATH={browser}" if browser else ""
+        raise ExportFailed(f"Chromium not found{where}: the PDF's charts are drawn by kaleido in Chromium; "
+                           f"{INSTALL_HINT}")
+    return browser
+
+
 class _Exporter:
     """One Chromium for a whole build, driven from an event loop in a daemon thread."""
 
@@ -45,11 +55,7 @@ class _Exporter:
                                "or look for a Chromium process left running") from None
 
     def _start(self) -> None:
-        browser = get_browser_path(BROWSER_NAMES)
-        if not browser or not Path(browser).is_file():
-            where = f" at BROWSER_PATH={browser}" if browser else ""
-            raise ExportFailed(f"Chromium not found{where}: the PDF's charts are drawn by kaleido in Chromium; "
-                               f"{INSTALL_HINT}")
+        browser = browser_path()
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="chart-export", daemon=True).start()
         try:

@@ -13,7 +13,9 @@ import os
 import textwrap
 
 import numpy as np
+import pandas as pd
 import plotly.colors
+import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io
 from myst_nb import glue
@@ -32,11 +34,16 @@ OKABE_ITO = {
     "grey": "#999999",
 }
 
+#: Plotly's own output type: what ``glue_chart`` stores, what the book renders as a chart node
+#: (:mod:`coup1917.sphinx.plotly_output`) and what the notebook check counts (:mod:`coup1917.notebooks`).
+CHART_MIME = "application/vnd.plotly.v1+json"
+
 #: The renderer whose output ``glue_chart`` stores: Plotly's own JSON type, which the book renders with one local
 #: plotly.js. The benchmark's baseline (bench/) sets PLOTLY_RENDERER=notebook, Plotly's renderer for Jupyter Book's
 #: default setup, to compare the two.
 RENDERER = os.environ.get("PLOTLY_RENDERER", "plotly_mimetype")
 
+MIN_FONT_SIZE = 11  # px: no label of a chart is smaller, on any screen (static/charts.js keeps it so)
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 SOURCE_LINE_CHARACTERS = 60
 AXIS_DEPTH = 58  # pixels below a plot taken by the x axis's tick labels and title
@@ -114,7 +121,8 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     # Below the x axis's labels and title, a fixed distance from the plot whatever height the legend leaves it.
     figure.add_annotation(
         text="<br>".join(source_lines), showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-        y=0, yanchor="top", yshift=-AXIS_DEPTH, font={"size": 11}, align="left",
+        y=0, yanchor="top", yshift=-AXIS_DEPTH, font={"size": MIN_FONT_SIZE}, align="left",
+        name="source",  # static/charts.js re-wraps it to the width of a narrow screen
     )
     return figure
 
@@ -200,3 +208,36 @@ def glue_chart(name: str, figure: go.Figure) -> None:
     """Show the chart (Jupyter draws it with Plotly's own renderer) and glue it under ``name`` for the book's
     numbered figure; the book's cell carries the tag ``remove-output`` so the chart appears once, in the figure."""
     glue(name, _PlotlyOutput(figure), display=True)
+
+
+def glue_values(values: dict) -> None:
+    """Glue each value under its name, for the text (``{glue:text}``) and the figures' data tables, without
+    showing it in the cell."""
+    for name, value in values.items():
+        glue(name, value, display=False)
+
+
+def horizontal_bars(frame: pd.DataFrame, *, value: str, category: str, series: str, axis_title: str, text: str,
+                    hover: str, source: str, custom_data: tuple[str, ...] = (), series_title: str = "",
+                    order: list[str] | None = None, stacked: bool = False, legend: bool = True,
+                    height: int = 420) -> go.Figure:
+    """A horizontal bar chart in the house style: a bar of ``value`` for each ``category``, its colour and fill
+    pattern given by ``series`` (a bloc, or a key of :data:`SERIES_COLOURS`), labelled with ``text`` (a Plotly
+    text template) beside the bar, or inside it when the bars are ``stacked``.
+
+    Categories run from the top in ``order`` (by default the frame's own). ``hover`` is the hover label's template.
+    """
+    blocs = set(frame[series]) <= set(BLOC_COLOURS)
+    colours, patterns = (BLOC_COLOURS, BLOC_PATTERNS) if blocs else (SERIES_COLOURS, SERIES_PATTERNS)
+    figure = px.bar(
+        frame, x=value, y=category, orientation="h", color=series, pattern_shape=series,
+        color_discrete_map=colours, pattern_shape_map=patterns,
+        category_orders={series: [name for name in colours if name in set(frame[series])]},
+        custom_data=list(custom_data), labels={value: axis_title, category: "", series: series_title},
+    )
+    figure.update_traces(texttemplate=text, hovertemplate=f"{hover}<extra></extra>", showlegend=legend,
+                         textposition="inside" if stacked else "outside", insidetextanchor="middle",
+                         cliponaxis=False)
+    order = list(frame[category].drop_duplicates()) if order is None else order
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
+    return house_style(figure, source=source, height=height)

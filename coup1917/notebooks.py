@@ -4,20 +4,18 @@ A chapter is a MyST Markdown notebook (Jupytext). It is read with Jupytext and e
 kernel whose working directory is wherever the caller says: the chapters find their data through the edition
 package (:data:`coup1917.DATA_DIR`), never through a path relative to the notebook.
 
-A chart cell is a code cell that brings a Plotly figure to the display machinery: it gives a figure to IPython's
-display formatter (its last expression is a figure, or it calls ``display(figure)`` or myst-nb's
-``glue(name, figure)``), or it has one of Plotly's renderers turn a figure into a MIME bundle (``figure.show()``,
-or a helper that glues a prepared bundle). The kernel records this while the notebook runs, counting each figure
-once, so that how the figure ends up rendered does not matter. Each figure must leave Plotly's own output,
-:data:`CHART_MIME` (glued figures under myst-nb's glue prefix), which the HTML book renders as the interactive
-chart and the PDF as a vector figure. Renderers that open a browser instead of producing output are not counted.
+The chapters draw every chart through :func:`coup1917.charts.glue_chart`, and each call leaves one Plotly output
+(:data:`coup1917.charts.CHART_MIME`; glued, under myst-nb's glue prefix), which the HTML book renders as the
+interactive chart and the PDF as a vector figure. So the charts a cell must leave are counted from its code, with
+:mod:`ast` (IPython's own transformer first turns any magics into Python), and compared with its outputs after the
+run: a chart missing from the outputs is reported with the cell that should have left it.
 
 ``python -m coup1917.notebooks [DIR]`` writes the executed notebooks into DIR (default ``_build/notebooks``).
 """
 
 from __future__ import annotations
 
-import json
+import ast
 import sys
 import time
 from dataclasses import dataclass
@@ -25,55 +23,18 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from myst_nb.ext.glue import GLUE_PREFIX
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from coup1917 import ROOT
 from coup1917.book import html_pages
+from coup1917.charts import CHART_MIME, glue_chart
 
-CHART_MIME = "application/vnd.plotly.v1+json"
 CHART_MIMES = {CHART_MIME, GLUE_PREFIX + CHART_MIME}  # displayed, or glued without display
 KERNEL = "python3"
 TIMEOUT = 120  # seconds per cell, as for the book build (_config.yml, execute.timeout)
-
-# Run in the kernel before the notebook: count the figures that reach the display machinery, per cell (the runner
-# sets _edition_cell to each cell's index before running it). A figure is counted at the outermost of the hooked
-# calls only: displaying a figure calls a renderer in turn, and that is the same figure.
-_RECORD_FIGURES = """\
-import collections as _edition_collections, functools as _edition_functools
-from plotly.basedatatypes import BaseFigure as _EditionFigure
-from plotly.io._base_renderers import MimetypeRenderer as _EditionMimetypeRenderer
-from plotly.io import renderers as _edition_renderers_config
-_edition_figures, _edition_cell, _edition_depth = _edition_collections.Counter(), [None], [0]
-
-def _edition_counting(function, is_figure):
-    @_edition_functools.wraps(function)
-    def counting(*args, **kwargs):
-        if _edition_depth[0] or not is_figure(*args):
-            return function(*args, **kwargs)
-        _edition_figures[_edition_cell[0]] += 1
-        _edition_depth[0] += 1
-        try:
-            return function(*args, **kwargs)
-        finally:
-            _edition_depth[0] -= 1
-    return counting
-
-def _edition_renderers(cls):
-    for subclass in cls.__subclasses__():
-        yield subclass
-        yield from _edition_renderers(subclass)
-
-get_ipython().display_formatter.format = _edition_counting(
-    get_ipython().display_formatter.format, lambda obj, *rest: isinstance(obj, _EditionFigure))
-type(_edition_renderers_config)._build_mime_bundle = _edition_counting(
-    type(_edition_renderers_config)._build_mime_bundle, lambda *args: True)
-for _edition_renderer in _edition_renderers(_EditionMimetypeRenderer):
-    if "to_mimebundle" in vars(_edition_renderer):
-        _edition_renderer.to_mimebundle = _edition_counting(_edition_renderer.to_mimebundle, lambda *args: True)
-"""
-_REPORT_FIGURES = "import json as _edition_json; print(_edition_json.dumps(_edition_figures))"
 
 
 @dataclass
@@ -81,7 +42,7 @@ class Run:
     source: Path
     notebook: nbformat.NotebookNode
     seconds: float
-    figures: dict[int, int]  # index of each cell that displays figures -> how many it displays
+    figures: dict[int, int]  # index of each cell that draws charts -> how many (its glue_chart calls)
 
 
 def chapters(book_dir: Path = ROOT) -> list[Path]:
@@ -100,33 +61,35 @@ def run_notebook(notebook: nbformat.NotebookNode, working_dir: Path, source: Pat
                             resources={"metadata": {"path": str(working_dir)}})
     started = time.perf_counter()
     with client.setup_kernel():
-        _run_hidden(client, _RECORD_FIGURES)
         for index, cell in enumerate(notebook.cells):
-            if cell.cell_type == "code":
-                _run_hidden(client, f"_edition_cell[0] = {index}")
             try:
                 client.execute_cell(cell, index)
             except CellExecutionError as error:
                 raise RuntimeError(f"{source}: {_describe(notebook, index)} failed:\n{error}") from error
-        seconds = time.perf_counter() - started
-        figures = json.loads(_run_hidden(client, _REPORT_FIGURES))
-    return Run(source, notebook, seconds, {int(index): count for index, count in figures.items()})
+    seconds = time.perf_counter() - started
+    figures = {index: count for index, cell in enumerate(notebook.cells)
+               if cell.cell_type == "code" and (count := charts_drawn(cell.source))}
+    return Run(source, notebook, seconds, figures)
 
 
-def _run_hidden(client: NotebookClient, code: str) -> str:
-    """Run code in the notebook's kernel without leaving a cell or using an execution count; its printed text."""
-    cell = nbformat.v4.new_code_cell(code)
-    client.nb.cells.append(cell)  # nbclient executes cells of its notebook only
-    try:
-        client.execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
-    finally:
-        client.nb.cells.pop()
-    return "".join(output.text for output in cell.outputs if output.output_type == "stream")
+def charts_drawn(code: str) -> int:
+    """How many charts a cell's code draws: its calls of :func:`~coup1917.charts.glue_chart`, however imported."""
+    tree = ast.parse(TransformerManager().transform_cell(code))
+    return sum(isinstance(node, ast.Call) and _called_name(node.func) == glue_chart.__name__
+               for node in ast.walk(tree))
+
+
+def _called_name(function: ast.expr) -> str | None:
+    if isinstance(function, ast.Attribute):  # charts.glue_chart(...)
+        return function.attr
+    if isinstance(function, ast.Name):  # glue_chart(...), imported by name
+        return function.id
+    return None
 
 
 def missing_charts(result: Run) -> list[str]:
-    """One message for each chart cell with fewer Plotly outputs than the figures it displays."""
-    return [f"{result.source}: {_describe(result.notebook, index)} displays {count} figure(s) but has "
+    """One message for each chart cell with fewer Plotly outputs than the charts its code draws."""
+    return [f"{result.source}: {_describe(result.notebook, index)} draws {count} chart(s) but has "
             f"{_chart_outputs(result.notebook.cells[index])} {CHART_MIME} output(s)"
             for index, count in result.figures.items()
             if _chart_outputs(result.notebook.cells[index]) < count]

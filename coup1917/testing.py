@@ -134,3 +134,15 @@ def tree_digest(directory: Path) -> dict[str, str]:
     """Relative path -> sha256 of every file under ``directory``."""
     return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+def draw_every_chart(page, timeout_ms: float = 15_000) -> int:
+    """Scroll a Playwright page to each chart in turn, as a reader does, until plotly.js has drawn it (its box
+    holds plotly's SVG): the book draws a chart only when it nears the viewport. Back to the top; the number of
+    charts."""
+    charts = page.locator(".plotly-graph-div").all()  # Plotly's own class: the book's charts and the baseline's
+    for chart in charts:
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(timeout=timeout_ms)
+    page.evaluate("window.scrollTo(0, 0)")
+    return len(charts)

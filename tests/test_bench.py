@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from coup1917 import ROOT
+from coup1917.testing import copy_book
 from coup1917.sphinx.execution_inputs import execution_inputs
 
 # bench/ is a script's folder, not a package: load the script as a module (registered, for its dataclasses).
@@ -19,7 +20,7 @@ spec.loader.exec_module(bench)
 
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory) -> Path:
-    return bench.copy_book(tmp_path_factory.mktemp("bench") / "book")
+    return copy_book(tmp_path_factory.mktemp("bench") / "book")
 
 
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:

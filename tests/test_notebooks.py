@@ -1,18 +1,19 @@
 """Every chapter runs as a notebook in a fresh kernel outside the repository, and every chart is in its outputs.
 
-The chart check must not pass vacuously: the fixture notebooks below prove that it counts a figure displayed by
-its value or by ``.show()``, and that it fails when a chart's Plotly output is missing.
+The chart check must not pass vacuously: the fixture notebooks below prove that it counts each ``glue_chart`` call
+of a cell's code, and that it fails when a chart's Plotly output is missing.
 """
 
+import statistics
+
+import jupytext
 import nbformat
 import pytest
 
 from coup1917 import ROOT
-from coup1917.notebooks import CHART_MIME, chapters, chart_outputs, missing_charts, run, run_notebook
+from coup1917.notebooks import CHART_MIME, chapters, chart_outputs, charts_drawn, missing_charts, run, run_notebook
 
 CHAPTERS = chapters()
-
-pytestmark = pytest.mark.notebooks  # every test here runs Jupyter kernels or a Jupyter server
 
 
 def test_every_text_chapter_is_a_notebook():
@@ -21,6 +22,7 @@ def test_every_text_chapter_is_a_notebook():
         path.stem for path in CHAPTERS}
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("source", CHAPTERS, ids=[path.stem for path in CHAPTERS])
 def test_chapter_runs_standalone_with_every_chart(source, tmp_path):
     assert ROOT not in tmp_path.parents  # the kernel starts outside the repository
@@ -35,44 +37,63 @@ def notebook(*sources: str) -> nbformat.NotebookNode:
 
 
 FIGURE = "import plotly.graph_objects as go\nfigure = go.Figure(go.Bar(x=['a', 'b'], y=[1, 2]))"
-# A helper that glues a bundle a Plotly renderer prepared, as the edition's chart helper may do.
-PREPARED_BUNDLE = """\
-import plotly.io as pio
-from myst_nb import glue
-class Prepared:
-    def __init__(self, figure):
-        self.bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.bundle
-"""
 
 
-def test_charts_displayed_by_value_by_show_and_by_glue_are_found(tmp_path):
-    result = run_notebook(notebook(FIGURE, "figure", "figure.show()", "x = figure",
-                                   "from myst_nb import glue\nglue('a', figure, display=False)\nglue('b', figure)",
-                                   PREPARED_BUNDLE + "glue('c', Prepared(figure))"),
+def test_charts_are_counted_from_the_code_however_glue_chart_is_imported():
+    assert charts_drawn("from coup1917 import charts\ncharts.glue_chart('a', f)\ncharts.glue_chart('b', g)") == 2
+    assert charts_drawn("from coup1917.charts import glue_chart as g\nfrom coup1917.charts import glue_chart\n"
+                        "glue_chart('a', f)") == 1
+    assert charts_drawn("%matplotlib inline\nx = 1  # glue_chart('a', f) in a comment is no call") == 0
+    assert charts_drawn("for name in names:\n    charts.glue_chart(name, f)") == 1  # a call, not a count of runs
+
+
+@pytest.mark.notebooks
+def test_every_glued_chart_leaves_its_plotly_output(tmp_path):
+    result = run_notebook(notebook(FIGURE, "from coup1917 import charts", "x = figure",
+                                   "charts.glue_chart('a', figure)\ncharts.glue_chart('b', figure)"),
                           tmp_path, tmp_path / "fixture")
-    assert result.figures == {1: 1, 2: 1, 4: 2, 5: 1}
+    assert result.figures == {3: 2}
     assert missing_charts(result) == []
-    assert chart_outputs(result.notebook) == 5
+    assert chart_outputs(result.notebook) == 2
 
 
-def test_a_chart_rendered_without_plotly_output_is_reported(tmp_path):
-    """A figure shown through another renderer (here plain JSON) is a chart missing from the outputs."""
-    result = run_notebook(notebook(FIGURE, "import plotly.io as pio\npio.renderers.default = 'json'", "figure"),
-                          tmp_path, tmp_path / "fixture")
-    assert result.figures == {2: 1}
-    assert missing_charts(result) == [
-        f"{tmp_path / 'fixture'}: cell 2 ('figure') displays 1 figure(s) but has 0 {CHART_MIME} output(s)"]
-
-
+@pytest.mark.notebooks
 def test_a_chart_output_removed_after_the_run_is_reported(tmp_path):
-    result = run_notebook(notebook(FIGURE, "from myst_nb import glue\nglue('a', figure, display=False)"),
+    result = run_notebook(notebook(FIGURE, "from coup1917 import charts\ncharts.glue_chart('a', figure)"),
                           tmp_path, tmp_path / "fixture")
     result.notebook.cells[1].outputs = []
-    assert len(missing_charts(result)) == 1
+    assert missing_charts(result) == [
+        f"{tmp_path / 'fixture'}: cell 1 ('from coup1917 import charts') draws 1 chart(s) but has 0 {CHART_MIME} "
+        "output(s)"]
 
 
+@pytest.mark.notebooks
 def test_a_failing_cell_stops_the_run_naming_the_cell(tmp_path):
     with pytest.raises(RuntimeError, match=r"fixture: cell 1 \('1 / 0'\) failed"):
         run_notebook(notebook("x = 1", "1 / 0"), tmp_path, tmp_path / "fixture")
+
+
+def code_cells() -> list[tuple[str, int, nbformat.NotebookNode, nbformat.NotebookNode | None]]:
+    """(chapter, index, cell, the cell before it) for every code cell of the book's notebooks."""
+    found = []
+    for source in CHAPTERS:
+        cells = jupytext.read(source).cells
+        found += [(source.stem, index, cell, cells[index - 1] if index else None)
+                  for index, cell in enumerate(cells) if cell.cell_type == "code"]
+    return found
+
+
+def test_the_chapters_draw_six_charts():
+    assert sum(charts_drawn(cell.source) for *_, cell, _ in code_cells()) == 6
+
+
+def test_each_code_cell_is_one_short_step_after_a_line_of_prose():
+    """Short cells a reader running the chapter can follow: at most 20 lines, half of them at most 10, each after
+    a Markdown cell that says what it does (in the notebook only: ``remove-cell`` keeps it out of the book, where the
+    code is hidden)."""
+    lengths = {(chapter, index): len(cell.source.strip().splitlines()) for chapter, index, cell, _ in code_cells()}
+    assert len(lengths) == 29
+    assert {cell: length for cell, length in lengths.items() if length > 20} == {}
+    assert statistics.median(lengths.values()) <= 10
+    for chapter, index, _, before in code_cells():
+        assert before is not None and before.cell_type == "markdown" and before.source.strip(), (chapter, index)

@@ -39,12 +39,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from coup1917 import chart_export
-from coup1917.sphinx.accessibility import _text_alternative
 from coup1917.sphinx.downloads import epub_name
 from coup1917.sphinx.editorial import EDITORIAL
 from coup1917.sphinx.latex_margins import AttachMarginsToParagraphs, is_margin
 from coup1917.sphinx.metadata import Edition, edition_of
-from coup1917.sphinx.plotly_output import CHART_IMAGE_CLASS
+from coup1917.sphinx.plotly_output import CHART_IMAGE_CLASS, text_alternative
 
 logger = logging.getLogger(__name__)
 
@@ -270,7 +269,7 @@ def chart_alt_text(image: nodes.image) -> str | None:
     """The figure's caption and its "*Text alternative.*" paragraph, as one text."""
     figure = next((node for node in _ancestors(image) if isinstance(node, nodes.figure)), None)
     caption = figure.next_node(nodes.caption) if figure is not None else None
-    alternative = _text_alternative(figure) if figure is not None else None
+    alternative = text_alternative(figure) if figure is not None else None
     if caption is None or alternative is None:
         return None
     description = alternative.astext().removeprefix("Text alternative.").strip()

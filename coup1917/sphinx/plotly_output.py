@@ -1,20 +1,26 @@
-"""Plotly charts in the HTML book, interactive and offline.
+"""Plotly charts as document nodes: interactive in the HTML book, drawn when seen; vector figures in the PDF.
 
-Under a kernel, plotly displays a figure as ``application/vnd.plotly.v1+json``, which myst-nb does not know.
-:class:`PlotlyMimeRenderer` (registered for myst-nb in ``pyproject.toml``, entry point group
-``myst_nb.mime_renderers``) turns that JSON into a ``<div>`` with ``plotly.io.to_html`` and no plotly.js inside;
-Jupyter shows the same output with its own renderer, so a chapter needs no setup cell. The Sphinx extension in
-this module copies ONE plotly.js file, the official partial bundle pinned in ``package.json`` (installed by
-``npm ci``), into ``_static``; the pages that hold a chart, and only they, get a small deferred loader
-(``static/charts.js``) that fetches it once the text has painted, and each chart's script waits for it. One URL
-for every page, so the browser caches it, and no CDN.
+Under a kernel, plotly displays a figure as Plotly's own output type (:data:`coup1917.charts.CHART_MIME`), which
+myst-nb does not know. :class:`PlotlyMimeRenderer` (registered for myst-nb in ``pyproject.toml``, entry point group
+``myst_nb.mime_renderers``) turns that output into a :class:`plotly_chart` node carrying the figure; Jupyter shows
+the same output with its own renderer, so a chapter needs no setup cell. The node is neutral, as sphinx-design's
+dropdown is, and each builder has its visitor:
 
-The build stops if a chart uses a trace type the bundle does not register, or if the bundle's plotly.js version is
-not the one the installed plotly Python package writes figures for.
+- HTML: a container ``<div>`` (:data:`CHART_CLASS`) with its role, accessible name and description, an empty box
+  of the chart's height that plotly.js draws into, the figure as JSON data, and a note for readers without
+  JavaScript. :class:`NameCharts`, a post-transform for HTML only, names and describes each chart from its figure
+  (the caption and the "*Text alternative.*" paragraph) and opens its data table until a script closes it.
+  The pages that hold a chart node, and only they, get ``static/charts.js``, which fetches ONE plotly.js file (the
+  official partial bundle pinned in ``package.json``, copied into ``_static``) when the first chart nears the
+  viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
+- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.chart_export`: one
+  browser for the whole build, every export under a time limit) and the page includes it.
+- EPUB: e-readers run no plotly.js. The renderer gives the EPUB builder a PNG image instead of the node (an
+  image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.epub` names and
+  describes.
 
-For the LaTeX builder (the PDF edition) the same output becomes a vector figure: kaleido exports it as a PDF
-through Debian's Chromium, one browser kept for the whole build, and myst-nb includes it as an image. For the EPUB
-builder it becomes a PNG image (e-readers run no plotly.js), which :mod:`coup1917.sphinx.epub` names and describes.
+The build stops if a chart uses a trace type the bundle does not register, or if the bundle is not the plotly.js
+the installed plotly Python package writes figures for.
 """
 
 from __future__ import annotations
@@ -23,55 +29,89 @@ import base64
 import dataclasses
 import hashlib
 import json
-import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import plotly.io
 import plotly.offline
+import plotly.utils
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+from sphinx_design.dropdown import dropdown_main
 
 from coup1917 import ROOT, chart_export
+from coup1917.charts import CHART_MIME
 
-PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
-CHART_MARKER = 'class="plotly-graph-div"'
-CHART_IMAGE_CLASS = "chart-image"  # a chart exported as an image (EPUB)
-CHART_CSS = Path(__file__).parent / "static" / "charts.css"
-CHART_LOADER = Path(__file__).parent / "static" / "charts.js"
+# The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
+# tests use the same names (tests/sphinx/test_plotly_output.py checks the static files against them).
+CHART_CLASS = "plotly-chart"              # the container: role, name, description
+PLOT_CLASS = "plotly-graph-div"           # the box plotly.js draws into (Plotly's own name for it)
+FIGURE_CLASS = "plotly-chart-figure"      # <script type="application/json">: the figure and its config
+NO_SCRIPT_CLASS = "chart-without-script"  # the note shown when scripts are off
+CHART_DATA_CLASS = "chart-data"           # the figure's data table (a dropdown), open until a script closes it
+TEXT_ALTERNATIVE = "Text alternative."
+
+STATIC = Path(__file__).parent / "static"
+CHART_CSS = STATIC / "charts.css"
+CHART_LOADER = STATIC / "charts.js"
+CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
+DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
 # (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud"]}
+# The trace types each official partial bundle registers, as its README states ("Contains trace modules `bar`,
+# `pie` and `scatter`"); a bundle not listed here stops the build until its traces are added.
+BUNDLE_TRACE_TYPES = {"plotly.js-basic-dist-min": frozenset({"bar", "pie", "scatter"})}
+NO_SCRIPT_NOTE = (f'<noscript><p class="{NO_SCRIPT_CLASS}">The chart needs JavaScript, which is off: its data are '
+                  "in the table below, and the caption's text alternative describes it.</p></noscript>")
 
+logger = logging.getLogger(__name__)
+
+
+class plotly_chart(nodes.General, nodes.Element):
+    """A Plotly chart; ``figure`` holds the figure as Plotly's JSON (a dict), ``label`` and ``describedby`` its
+    accessible name and the id of its description once :class:`NameCharts` has found them."""
+
+
+# --- the bundle -----------------------------------------------------------------------------------------------
 
 @lru_cache
-def plotly_bundle() -> Path:
-    """The minified plotly.js file of the one plotly.js package that ``package.json`` depends on."""
+def bundle_package() -> Path:
+    """The directory of the one plotly.js package that ``package.json`` depends on (installed by ``npm ci``)."""
     dependencies = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
     (package,) = [name for name in dependencies if name.startswith("plotly.js")]
     package_dir = ROOT / "node_modules" / package
     if not package_dir.is_dir():
         raise ExtensionError(f"{package_dir} is missing: run `npm ci` (make book does) to install {package}")
-    return package_dir / json.loads((package_dir / "package.json").read_text(encoding="utf-8"))["main"]
+    return package_dir
 
 
-@lru_cache
+def _bundle_manifest() -> dict:
+    return json.loads((bundle_package() / "package.json").read_text(encoding="utf-8"))
+
+
+def plotly_bundle() -> Path:
+    """The minified plotly.js file of the bundle."""
+    return bundle_package() / _bundle_manifest()["main"]
+
+
 def bundle_version() -> str:
-    match = re.search(r"plotly\.js \(.*?\) v(\d+\.\d+\.\d+)", plotly_bundle().read_text(encoding="utf-8")[:500])
-    if match is None:
-        raise ExtensionError(f"{plotly_bundle()}: no plotly.js version in its header")
-    return match.group(1)
+    return _bundle_manifest()["version"]
 
 
-@lru_cache
 def bundle_trace_types() -> frozenset[str]:
-    """The trace types the bundle registers (its modules declare ``moduleType:"trace",name:"bar"``)."""
-    source = plotly_bundle().read_text(encoding="utf-8")
-    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', source))
+    name = bundle_package().name
+    if name not in BUNDLE_TRACE_TYPES:
+        raise ExtensionError(f"package.json names {name}, whose trace types coup1917/sphinx/plotly_output.py "
+                             "does not know: add them to BUNDLE_TRACE_TYPES from the bundle's README")
+    return BUNDLE_TRACE_TYPES[name]
 
 
 def check_bundle_covers(figure: dict, where: str) -> None:
@@ -79,38 +119,25 @@ def check_bundle_covers(figure: dict, where: str) -> None:
     missing = used - bundle_trace_types()
     if missing:
         raise ExtensionError(
-            f"{where}: the chart uses trace type(s) {sorted(missing)}, which {plotly_bundle().name} does not "
+            f"{where}: the chart uses trace type(s) {sorted(missing)}, which {bundle_package().name} does not "
             f"include (it has {sorted(bundle_trace_types())}); use a larger official bundle in package.json"
         )
 
 
-def chart_html(figure: dict) -> str:
-    """The chart as a ``<div>`` and the call that draws it, without plotly.js; the id is stable across builds."""
-    div_id = "chart-" + hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:12]
-    html = plotly.io.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False,
-                             config=PLOTLY_CONFIG, div_id=div_id, validate=False)
-    # A module script runs once the page is parsed; it waits for plotly.js, which charts.js fetches after the
-    # text has painted.
-    return html.replace("<script>", '<script type="module">await window.editionPlotly;', 1)
-
+# --- myst-nb: Plotly's output type -> a chart node ------------------------------------------------------------
 
 class PlotlyMimeRenderer:
-    """myst-nb renderer plugin for Plotly's own output type; HTML builders prefer it to any other output."""
+    """myst-nb renderer plugin for Plotly's own output type; every builder prefers it to any other output."""
 
-    mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 1)
+    mime_priority_overrides = [(builder, CHART_MIME, 1)
                                for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
-        if data.mime_type != PLOTLY_MIME_TYPE:
+        if data.mime_type != CHART_MIME:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
-        builder = renderer.renderer.sphinx_env.app.builder
-        if builder.format == "latex":
-            chart = chart_image(figure, "pdf", renderer.source)
-            return renderer.render_image(dataclasses.replace(
-                data, mime_type="application/pdf", content=base64.b64encode(chart).decode()))
-        if builder.name == "epub":  # e-readers run no plotly.js: a static image (coup1917.sphinx.epub gives its alt)
+        if renderer.renderer.sphinx_env.app.builder.name == "epub":
             chart = chart_image(figure, "png", renderer.source)
             images = renderer.render_image(dataclasses.replace(
                 data, mime_type="image/png", content=base64.b64encode(chart).decode()))
@@ -118,7 +145,19 @@ class PlotlyMimeRenderer:
                 image["classes"].append(CHART_IMAGE_CLASS)
             return images
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
-        return [nodes.raw("", chart_html(figure), format="html", classes=["output", "plotly-chart"])]
+        if renderer.renderer.sphinx_env.app.builder.format == "latex":
+            # The PDF's charts need Chromium, which kaleido drives when the pages are written: if it is missing,
+            # stop now, naming the first page that needs it, not after every page has been read.
+            try:
+                _browser()
+            except chart_export.ExportFailed as failure:
+                raise ExtensionError(f"{renderer.source}: {failure}") from None
+        return [plotly_chart(figure=figure, classes=["output"])]
+
+
+@lru_cache
+def _browser() -> str:
+    return chart_export.browser_path()
 
 
 def chart_image(figure: dict, format: str, page: str) -> bytes:
@@ -130,12 +169,92 @@ def chart_image(figure: dict, format: str, page: str) -> bytes:
         raise ExtensionError(f"{page}: {failure}") from None
 
 
-def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
-    chart_export.stop()
+def chart_id(figure: dict) -> str:
+    """An id that two builds of the same figure share (reproducible pages)."""
+    return "chart-" + hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _height(figure: dict) -> int:
+    return figure.get("layout", {}).get("height", DEFAULT_HEIGHT)
+
+
+# --- HTML -----------------------------------------------------------------------------------------------------
+
+class NameCharts(SphinxPostTransform):
+    """Name and describe each chart by its figure: ``aria-label`` = the caption, ``aria-describedby`` = the
+    "*Text alternative.*" paragraph. A chart without them is reported (a warning: the build stops). The figure's
+    data table is written open, for readers without scripts; charts.js closes it."""
+
+    default_priority = 400  # after myst-nb has chosen each output's MIME type (priority 4)
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        for chart in self.document.findall(plotly_chart):
+            figure = next((node for node in _ancestors(chart) if isinstance(node, nodes.figure)), None)
+            caption = figure.next_node(nodes.caption) if figure is not None else None
+            alternative = text_alternative(figure) if figure is not None else None
+            if caption is None or alternative is None:
+                logger.warning(f"a chart needs a figure with a caption and a '*{TEXT_ALTERNATIVE}*' paragraph, "
+                               "which name and describe it to readers who cannot see it", location=chart)
+                continue
+            if not alternative["ids"]:
+                alternative["ids"].append(f"{figure['ids'][0]}-text-alternative")
+            chart["label"] = " ".join(caption.astext().split())
+            chart["describedby"] = alternative["ids"][0]
+            for dropdown in figure.findall(dropdown_main):
+                dropdown["opened"] = True
+                dropdown["classes"].append(CHART_DATA_CLASS)
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
+    for paragraph in figure.findall(nodes.paragraph):
+        first = paragraph.children[0] if paragraph.children else None
+        if isinstance(first, nodes.emphasis) and first.astext().strip() == TEXT_ALTERNATIVE:
+            return paragraph
+    return None
+
+
+def _script_json(value: dict) -> str:
+    """JSON that cannot close or comment out the <script> element holding it."""
+    # Plotly's encoder writes NaN as null (JSON.parse rejects NaN) and numpy values as numbers.
+    text = json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def visit_chart_html(self: HTML5Translator, node: plotly_chart) -> None:
+    figure = node["figure"]
+    attributes = {"role": "group", "aria-roledescription": "chart"}
+    if node.get("label"):
+        attributes["aria-label"] = node["label"]
+        attributes["aria-describedby"] = node["describedby"]
+    self.body.append(self.starttag(node, "div", CLASS=CHART_CLASS, **attributes))
+    self.body.append(f'<div id="{chart_id(figure)}" class="{PLOT_CLASS}" style="height: {_height(figure)}px">'
+                     "</div>\n")
+    payload = {"data": figure.get("data", []), "layout": figure.get("layout", {}), "config": PLOTLY_CONFIG}
+    self.body.append(f'<script type="application/json" class="{FIGURE_CLASS}">{_script_json(payload)}</script>\n')
+    self.body.append(NO_SCRIPT_NOTE + "</div>\n")
+    raise nodes.SkipNode
 
 
 def _serving_bundle(app: Sphinx) -> bool:
     return app.builder.format == "html" and app.builder.name != "epub" and app.config.edition_plotly_bundle
+
+
+def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is None or not _serving_bundle(app) or next(doctree.findall(plotly_chart), None) is None:
+        return
+    # Deferred: the loader holds up neither the text nor its first paint, and fetches plotly.js only when a chart
+    # nears the viewport.
+    app.add_js_file(CHART_LOADER.name, loading_method="defer", **{
+        "data-plotly": plotly_bundle().name, "data-chart": CHART_CLASS, "data-plot": PLOT_CLASS,
+        "data-figure": FIGURE_CLASS, "data-chart-data": CHART_DATA_CLASS})
+    app.add_css_file(CHART_CSS.name)
 
 
 def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
@@ -143,13 +262,6 @@ def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(plotly_bundle(), static / plotly_bundle().name)
-
-
-def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if _serving_bundle(app) and CHART_MARKER in context.get("body", ""):
-        # Neither plotly.js nor its loader holds up the text: charts.js fetches the bundle after the first paint.
-        app.add_js_file(CHART_LOADER.name, loading_method="defer", **{"data-plotly": plotly_bundle().name})
-        app.add_css_file(CHART_CSS.name)
 
 
 def _check_versions(app: Sphinx) -> None:
@@ -162,9 +274,33 @@ def _check_versions(app: Sphinx) -> None:
                              f"{written_for} in package.json")
 
 
+# --- LaTeX ----------------------------------------------------------------------------------------------------
+
+def visit_chart_latex(self: LaTeXTranslator, node: plotly_chart) -> None:
+    name = chart_id(node["figure"])
+    path = Path(self.builder.outdir) / "charts" / f"{name}.pdf"
+    if not path.exists():  # a figure's id is its content: an exported file is the same chart
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(chart_image(node["figure"], "pdf", node.source or "a chart of the PDF"))
+    self.body.append(f"\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{{charts/{name}}}.pdf}}\n")
+    raise nodes.SkipNode
+
+
+def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
+    chart_export.stop()
+
+
+def skip_chart(self, node: plotly_chart) -> None:
+    """Builders without a chart (text, manual pages, Texinfo): the figure's text alternative stands for it."""
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> dict:
     # False only in the benchmark's baseline (bench/), whose pages inline Plotly's own full plotly.js instead.
     app.add_config_value("edition_plotly_bundle", True, "html", types=[bool])
+    app.add_node(plotly_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
+                 text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
+    app.add_post_transform(NameCharts)
     app.connect("builder-inited", _check_versions)
     app.connect("html-page-context", _add_chart_assets)
     app.connect("build-finished", _copy_bundle)

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from coup1917 import ROOT, book
-from coup1917.testing import HTML_DIR
+from coup1917.testing import HTML_DIR, draw_every_chart
 from coup1917.data import load_table
 
 #: Folders of the site that hold assets and downloads, not pages.
@@ -54,6 +54,7 @@ def visit(browser, url: str, screenshot=None, color_scheme="light") -> Visit:
     page.on("response", lambda response: response.status >= 400
             and seen.console_errors.append(f"HTTP {response.status} for {response.url}"))
     page.goto(url, wait_until="networkidle")
+    draw_every_chart(page)
     # A chart counts as rendered once plotly.js has drawn at least one trace of it.
     seen.charts = page.locator(".plotly-chart .js-plotly-plot:has(.cartesianlayer .trace)").count()
     seen.bytes_received = page.evaluate(
@@ -98,6 +99,7 @@ def test_dark_mode_charts_have_light_text(browser, book_url):
     page.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
     page.goto(f"{book_url}/chapters/04-the-constituent-assembly-election.html", wait_until="networkidle")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    draw_every_chart(page)
     fill = page.locator(".plotly-chart .main-svg .ytick text").first.evaluate("e => getComputedStyle(e).fill")
     context.close()
     assert fill == "rgb(230, 230, 230)", fill
@@ -108,6 +110,7 @@ def test_hovering_the_bolshevik_bar_shows_its_votes(browser, book_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{book_url}/chapters/04-the-constituent-assembly-election.html", wait_until="networkidle")
+    draw_every_chart(page)
     chart = page.locator("#fig-votes-by-party .js-plotly-plot")
     chart.scroll_into_view_if_needed()
     # The bar of the Bolsheviks: the y tick labelled "Bolsheviks" shares its vertical centre with the bar.
@@ -131,6 +134,7 @@ def test_plotly_js_is_fetched_once_and_reused_by_the_next_chart_page(browser, bo
     transferred = []
     for chapter in ("03-the-coup", "04-the-constituent-assembly-election"):
         page.goto(f"{book_url}/chapters/{chapter}.html", wait_until="networkidle")
+        draw_every_chart(page)
         transferred.append(page.evaluate(
             "performance.getEntriesByType('resource').filter(e => e.name.includes('plotly-basic.min.js'))"
             ".map(e => e.transferSize)"))

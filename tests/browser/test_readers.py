@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from coup1917.testing import HTML_DIR
+from coup1917.testing import HTML_DIR, draw_every_chart
 from coup1917 import ROOT
 from coup1917.charts import contrast_ratio
 from browser.test_pages import CHART_PAGES, PAGES
@@ -27,9 +27,8 @@ def open_page(browser, url: str, mode: str = "light", javascript: bool = True):
     page = context.new_page()
     page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
     page.goto(url, wait_until="load")
-    if javascript:  # charts are drawn once plotly.js, fetched after the text has painted, has run
-        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                               ".every(chart => chart.querySelector('.main-svg'))")
+    if javascript:  # charts are drawn as they come near the viewport
+        draw_every_chart(page)
     return context, page
 
 
@@ -92,7 +91,7 @@ def test_no_serious_or_critical_accessibility_violation(browser, book_url, page,
 @pytest.mark.parametrize("page", CHART_PAGES)
 def test_each_chart_is_named_and_described(browser, book_url, page):
     context, tab = open_page(browser, f"{book_url}/{page}")
-    charts = tab.locator(".plotly-graph-div")
+    charts = tab.locator(".plotly-chart[role=group]")  # the chart's container: the plot and its mode bar
     assert charts.count() == CHART_PAGES[page]
     for chart in charts.all():
         caption = " ".join(chart.locator("xpath=ancestor::figure//figcaption").first.inner_text().split())
