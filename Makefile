@@ -15,7 +15,7 @@ PORT      ?= 8017
 define limited
 echo "$(3) (time limit $(1) s)"; timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
 endef
-APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
+APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
 # The date of the sources, the last commit's: the PDF's and the EPUB's dates and identifiers come from it, so that two
 # builds of one commit are the same files (coup1917/sphinx/metadata.py).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
