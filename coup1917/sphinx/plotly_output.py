@@ -223,7 +223,10 @@ def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
 def _script_json(value: dict) -> str:
     """JSON that cannot close or comment out the <script> element holding it."""
     # Plotly's encoder writes NaN as null (JSON.parse rejects NaN) and numpy values as numbers.
-    text = json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False)
+    # Keys sorted: a figure reads the same whether the notebook ran in this build or came from the execution cache
+    # (which stores it with sorted keys), so two builds of one commit write the same bytes.
+    text = json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False,
+                      sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -63,6 +63,17 @@ def _stable_script_names(app: Sphinx, env) -> None:
     sphinx_tippy.uuid4 = lambda: stamp
 
 
+def _ordered_references(app: Sphinx, exception: Exception | None) -> None:
+    """Sort each page's references before sphinx-tippy writes its preview script: it keeps them in sets, whose
+    order changes from one Python process to the next (hash randomisation), and would write the same previews in
+    another order in each build."""
+    for data in getattr(app.env, "tippy_data", {}).get("pages", {}).values():
+        for key in ("refs_in_page", "custom_in_page", "wiki_titles", "dois", "rtd_urls"):
+            if isinstance(data.get(key), set):
+                data[key] = sorted(data[key], key=lambda item: tuple(part or "" for part in item)
+                                   if isinstance(item, tuple) else item)
+
+
 def _copy_scripts(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         static = Path(app.outdir) / "_static"
@@ -77,5 +88,6 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_tippy")
     app.connect("config-inited", _configure)
     app.connect("env-updated", _stable_script_names)
+    app.connect("build-finished", _ordered_references, priority=400)  # before sphinx-tippy writes (500)
     app.connect("build-finished", _copy_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
