@@ -11,13 +11,13 @@ WORK_DIR  := $(BUILD_DIR)/work
 JB_FLAGS  := -W -n --keep-going
 PORT      ?= 8017
 # Every command that reaches a registry or starts a program of its own runs under a time limit, and says so when
-# it runs out (a build's own limit is in coup1917/build.py). `timeout` exits 124 when the limit is reached.
+# it runs out (a build's own limit is in coup1917/build/__init__.py). `timeout` exits 124 when the limit is reached.
 define limited
 echo "$(3) (time limit $(1) s)"; timeout $(1) $(2) || { status=$$?; [ $$status -ne 124 ] || echo "$(3) did not finish within $(1) s: check the network to the package registries, then run make again" >&2; exit $$status; }
 endef
 APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120
 # The date of the sources, the last commit's: the PDF's and the EPUB's dates and identifiers come from it, so that two
-# builds of one commit are the same files (coup1917/sphinx/metadata.py).
+# builds of one commit are the same files (coup1917/sphinx/editions/metadata.py).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
@@ -53,8 +53,7 @@ $(NODE_MODULES): package-lock.json
 # from a fresh environment and HTML, keeping its execution cache; the last good book in _build/html stays until a
 # new one replaces it.
 EXTENSIONS_STAMP := $(WORK_DIR)/.extensions-stamp
-$(EXTENSIONS_STAMP): $(wildcard coup1917/sphinx/*.py coup1917/sphinx/static/* coup1917/sphinx/templates/*.html \
-                                coup1917/sphinx/templates/static/*)
+$(EXTENSIONS_STAMP): $(shell find coup1917/sphinx -type f -not -name '*.pyc')
 	rm -rf $(WORK_DIR)/_build/html $(WORK_DIR)/_build/.doctrees
 	mkdir -p $(WORK_DIR) && touch $@
 
@@ -120,7 +119,7 @@ bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps tex-deps
 
 ## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
 notebooks: $(INSTALLED)
-	$(PYTHON) -m coup1917.notebooks $(BUILD_DIR)/notebooks
+	$(PYTHON) -m coup1917.build.notebooks $(BUILD_DIR)/notebooks
 
 ## tex-deps: the Debian packages the PDF needs, installed only when one is missing
 tex-deps:
@@ -148,4 +147,4 @@ epub: $(INSTALLED) system-deps java-deps
 
 ## site-zip: the built site with its PDF and EPUB as one zip (_build/site.zip) that opens from disk, offline
 site-zip: book pdf epub
-	$(PYTHON) -m coup1917.site_zip $(BUILD_DIR)/html $(SITE_ZIP)
+	$(PYTHON) -m coup1917.build.downloads.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

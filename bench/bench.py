@@ -6,7 +6,7 @@ the project's virtual environment. They differ only in how Plotly reaches the pa
 - ours: the edition's setup. Charts are Plotly's JSON output, turned into a chart node by the edition's myst-nb
   renderer and written as a <div> with the figure's data; the pages with a chart load one local plotly.js file,
   the official partial bundle pinned in package.json, when a chart nears the viewport
-  (coup1917/sphinx/plotly_output.py, static/charts.js).
+  (coup1917/sphinx/charts/plotly_output.py, static/charts.js).
 - baseline: Jupyter Book's default Plotly setup. PLOTLY_RENDERER=notebook (Plotly's `notebook` renderer, whose
   HTML output the book inlines), a hidden first cell on every chart page that activates that renderer (it writes
   the whole plotly.js, plotly.py's own copy, into the page), and the edition's plotly.js switched off
@@ -37,12 +37,12 @@ import psutil
 import yaml
 from playwright.sync_api import sync_playwright
 
-from coup1917 import testing
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the tests' helpers (tests/support.py), shared with the benchmark
+from tests import support as testing  # noqa: E402
 RESULTS = REPO / "bench" / "RESULTS.md"
 LIGHTHOUSE = REPO / "bench" / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = str(testing.CHROMIUM)  # the tests' Chromium, its flags and its server (coup1917/testing.py)
+CHROMIUM = str(testing.CHROMIUM)  # the tests' Chromium, its flags and its server (tests/support.py)
 CHROMIUM_ARGS = testing.CHROMIUM_ARGS
 JB_FLAGS = ["-W", "-n", "--keep-going"]
 RENDER_LOADS = 7  # page loads per chart page; the median is reported
@@ -335,7 +335,7 @@ def mobile_report(results: dict) -> list[str]:
         "## Lighthouse (mobile)",
         "",
         "Lighthouse's default preset (a mid-range phone, simulated slow 4G and CPU), the site served gzip-compressed "
-        f"as GitHub Pages serves it (`coup1917.testing.serve`); of {MOBILE_RUNS} runs a page, the run of median "
+        f"as GitHub Pages serves it (`tests.support.serve`); of {MOBILE_RUNS} runs a page, the run of median "
         "performance (all runs' performance in the last column). FCP, LCP: first and largest contentful paint; "
         "TBT: total blocking time; bytes: transferred.",
         "",

@@ -3,7 +3,7 @@
 The palette is Okabe and Ito's, chosen to stay distinguishable under the common forms of colour blindness. Colour
 never carries meaning alone: every bloc also has its own fill pattern, and the charts label their bars directly.
 Backgrounds are transparent and grid lines half-transparent grey, so a chart sits on the page in the theme's light
-and dark modes alike; ``charts.css`` (added to chart pages by :mod:`coup1917.sphinx.plotly_output`) lightens the
+and dark modes alike; ``charts.css`` (added to chart pages by :mod:`coup1917.sphinx.charts.plotly_output`) lightens the
 text in dark mode.
 """
 
@@ -35,7 +35,7 @@ OKABE_ITO = {
 }
 
 #: Plotly's own output type: what ``glue_chart`` stores, what the book renders as a chart node
-#: (:mod:`coup1917.sphinx.plotly_output`) and what the notebook check counts (:mod:`coup1917.notebooks`).
+#: (:mod:`coup1917.sphinx.charts.plotly_output`) and what the notebook check counts (:mod:`coup1917.build.notebooks`).
 CHART_MIME = "application/vnd.plotly.v1+json"
 
 #: The renderer whose output ``glue_chart`` stores: Plotly's own JSON type, which the book renders with one local

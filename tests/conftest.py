@@ -1,11 +1,12 @@
 """Fixtures shared by the tests, and the tiers: a test is marked by what it needs, so `make check` (the unit tier)
-never waits for a build. The shared helpers themselves are in coup1917/testing.py (the benchmark uses them too)."""
+never waits for a build. The shared helpers themselves are in tests/support.py (the benchmark uses them too)."""
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from coup1917 import COPY_TEXT, ROOT, book, fidelity
-from coup1917.testing import HTML_DIR, launch_chromium, serve
+from coup1917 import COPY_TEXT, ROOT, book
+from coup1917.build.checks import html_text as fidelity
+from tests.support import HTML_DIR, launch_chromium, serve
 
 PDF = ROOT / "_build" / "pdf" / book.pdf_name(ROOT)
 # A test that uses one of these fixtures needs what its marker names (pyproject.toml lists the markers).

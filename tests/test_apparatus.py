@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from coup1917 import COPY_TEXT, DATA_DIR, ROOT
 from coup1917.calendar import new_style_of
-from coup1917.sphinx.sic import SEPARATOR
+from coup1917.sphinx.apparatus.sic import SEPARATOR
 
 CHAPTERS = ROOT / "chapters"
 TEXT_CHAPTERS = sorted(CHAPTERS.glob("0*.md"))
@@ -210,7 +210,7 @@ def test_title_lines_tables_and_notes_are_not_essay_paragraphs():
     from docutils import nodes
     from docutils.utils import new_document
 
-    from coup1917.sphinx.paragraphs import _is_essay_paragraph
+    from coup1917.sphinx.apparatus.paragraphs import _is_essay_paragraph
 
     def inside(*parents: nodes.Element) -> nodes.paragraph:
         paragraph = nodes.paragraph("", "words")

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from coup1917 import ROOT
-from coup1917.testing import copy_book
+from tests.support import copy_book
 from coup1917.sphinx.execution_inputs import execution_inputs
 
 # bench/ is a script's folder, not a package: load the script as a module (registered, for its dataclasses).

@@ -77,7 +77,7 @@ def test_the_bibliography_is_in_the_alphabetical_order_of_its_labels(entries):
     """pybtex's BaseStyle takes its order from a sorting style; a ``sort`` method on the style would be ignored."""
     from pybtex.plugin import find_plugin
 
-    from coup1917.sphinx import citations
+    from coup1917.sphinx.apparatus import citations
 
     class _App:  # registers the pybtex plugins without a Sphinx build
         def add_role(self, *args):

@@ -2,7 +2,7 @@
 the file and the line or row, a book whose authorial text departs from the copy-text is never published, a failed
 build leaves the last good output as it was, and two clean builds are byte-identical.
 
-Each case breaks its own copy of the book (coup1917.testing.copy_book), seeded with the built book as its "last
+Each case breaks its own copy of the book (tests.support.copy_book), seeded with the built book as its "last
 good" _build/html and with its execution cache, and runs the real `make` there.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from coup1917 import ROOT, build
-from coup1917.sphinx import metadata
-from coup1917.testing import HTML_DIR, WORK_DIR, copy_book, make, tree_digest
+from coup1917.sphinx.editions import metadata
+from tests.support import HTML_DIR, WORK_DIR, copy_book, make, tree_digest
 
 PROSE_PAGE = "chapters/02-the-second-congress.md"
 

@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from coup1917 import COPY_TEXT
-from coup1917.fidelity import NOT_AUTHORIAL
+from coup1917.build.checks.html_text import NOT_AUTHORIAL
 from coup1917.data import DataError, load_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "election-1917"

@@ -11,10 +11,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from coup1917 import ROOT, book, epub as reader
-from coup1917.fidelity import differences
-from coup1917.sphinx import metadata
-from coup1917.testing import HTML_DIR
+from coup1917 import ROOT, book
+from coup1917.build.checks import epub_check as reader
+from coup1917.build.checks.html_text import differences
+from coup1917.sphinx.editions import metadata
+from tests.support import HTML_DIR
 
 EPUB_DIR = ROOT / "_build" / "epub"
 SITE_ZIP = ROOT / "_build" / "site.zip"

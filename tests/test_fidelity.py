@@ -1,7 +1,7 @@
 """The built book reproduces the copy-text word for word; and the check catches each kind of alteration.
 
 What the check reads as authorial, and the one normalisation it applies (whitespace), are documented in
-coup1917/fidelity.py. The mutation tests alter the built HTML in memory and assert that each alteration is
+coup1917/build/checks/html_text.py. The mutation tests alter the built HTML in memory and assert that each alteration is
 reported with the page and block where it happened and the copy-text line it departs from.
 """
 
@@ -11,7 +11,7 @@ import re
 import pytest
 
 from coup1917 import COPY_TEXT
-from coup1917.fidelity import book_words, differences
+from coup1917.build.checks.html_text import book_words, differences
 
 RECEIVED_SHA256 = "fb23b4236466aa41dc70ede9fc0b9439e8889e2f439a9a642d81e00cf1455a26"  # shared/source/README.md
 

@@ -17,7 +17,7 @@ import jupytext
 import pytest
 
 from coup1917 import ROOT
-from coup1917.notebooks import chapters
+from coup1917.build.notebooks import chapters
 
 TOKEN = secrets.token_hex(16)
 

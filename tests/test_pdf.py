@@ -1,7 +1,7 @@
 """The PDF edition: the complete text word for word, fonts embedded, a sane length, real margin notes, charts; its
 metadata, PDF/A-2b structure (a structural check, not a validation), byte-identical rebuilds and table alignment.
 
-The PDF's authorial text is its serif text (see coup1917/pdf.py for how it is read and the one normalisation,
+The PDF's authorial text is its serif text (see coup1917/build/checks/pdf_text.py for how it is read and the one normalisation,
 hyphen breaks at line ends). `make test` builds the PDF before the tests run.
 """
 
@@ -17,13 +17,13 @@ import yaml
 
 from coup1917 import ROOT, book
 from coup1917.book import html_pages
-from coup1917.fidelity import differences
-from coup1917.sphinx import metadata
-from coup1917.pdf import SERIF, authorial_words, bookmarks, internal_link_targets, lines
-from coup1917.testing import WORK_DIR, chart_figures
+from coup1917.build.checks.html_text import differences
+from coup1917.sphinx.editions import metadata
+from coup1917.build.checks.pdf_text import SERIF, authorial_words, bookmarks, internal_link_targets, lines
+from tests.support import WORK_DIR, chart_figures
 
 LATEX_DIR = WORK_DIR / "_build" / "latex"  # the PDF build's LaTeX source, beside the PDF it made
-MARGIN_NOTE = r"\marginpar{\editionmarginstyle"  # what coup1917/sphinx/latex_margins.py writes for a {margin}
+MARGIN_NOTE = r"\marginpar{\editionmarginstyle"  # what coup1917/sphinx/margins/latex_margins.py writes for a {margin}
 PAGES = range(10, 81)  # 13 pages with the text alone; charts and apparatus add some, never dozens
 
 
@@ -112,7 +112,7 @@ def test_margin_notes_are_set_in_the_margin(tmp_path):
     (book / "chapters").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book)
     shutil.copy(ROOT / "references.bib", book)
-    shutil.copy(ROOT / "CITATION.cff", book)  # the edition's metadata (coup1917/sphinx/metadata.py)
+    shutil.copy(ROOT / "CITATION.cff", book)  # the edition's metadata (coup1917/sphinx/editions/metadata.py)
     shutil.copytree(ROOT / "coup1917" / "sphinx" / "static", book / "coup1917" / "sphinx" / "static")  # logo
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n"
                                    "  - file: chapters/text\n", encoding="utf-8")

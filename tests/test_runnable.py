@@ -23,9 +23,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from coup1917 import ROOT, book, portable, runnable
-from coup1917.notebooks import KERNEL, TIMEOUT, chapters, chart_outputs
-from coup1917.testing import HTML_DIR, chart_figures
+from coup1917 import ROOT, book
+from coup1917.build.downloads import portable, runnable
+from coup1917.build.notebooks import KERNEL, TIMEOUT, chapters, chart_outputs
+from tests.support import HTML_DIR, chart_figures
 
 RUNNABLE = HTML_DIR / "notebooks"
 CHAPTERS = chapters()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coup1917 import ROOT, book
-from coup1917.testing import chart_figures
+from tests.support import chart_figures
 
 SITE_ZIP = ROOT / "_build" / "site.zip"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from coup1917.testing import draw_every_chart
+from tests.support import draw_every_chart
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from coup1917.testing import copy_book, draw_every_chart, make, serve
+from tests.support import copy_book, draw_every_chart, make, serve
 
 #: CSV cell -> what the copy has instead. The leading party's name reaches the glued prose too.
 HOSTILE_PARTIES = {

@@ -20,7 +20,7 @@ import urllib.request
 import pytest
 
 from coup1917 import ROOT
-from coup1917.testing import VENV, chart_figures
+from tests.support import VENV, chart_figures
 
 CHAPTER = ROOT / "chapters" / "03-the-coup.md"
 TOKEN = secrets.token_hex(16)

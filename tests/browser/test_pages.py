@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from coup1917 import ROOT, book
-from coup1917.testing import HTML_DIR, draw_every_chart
+from tests.support import HTML_DIR, draw_every_chart
 from coup1917.data import load_table
 
 #: Folders of the site that hold assets and downloads, not pages.

@@ -10,10 +10,10 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from coup1917.testing import HTML_DIR, draw_every_chart
+from tests.support import HTML_DIR, draw_every_chart
 from coup1917 import ROOT
 from coup1917.charts import contrast_ratio
-from browser.test_pages import CHART_PAGES, PAGES
+from tests.browser.test_pages import CHART_PAGES, PAGES
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MODES = ("light", "dark")

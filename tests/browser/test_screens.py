@@ -20,7 +20,7 @@ import re
 import pytest
 
 from coup1917 import ROOT, book
-from coup1917.testing import HTML_DIR
+from tests.support import HTML_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -164,7 +164,7 @@ def test_no_sideways_scroll(layouts, page, width):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_note_is_there_on_screen_or_one_tap_away(layouts, page, width):
     layout = layouts(width, page)["first"]
-    # the chapter's {margin} notes, and the notes the {sic} marks of a paragraph add (coup1917/sphinx/sic.py)
+    # the chapter's {margin} notes, and the notes the {sic} marks of a paragraph add (coup1917/sphinx/apparatus/sic.py)
     written = (HTML_DIR / page).read_text(encoding="utf-8").count('<aside class="margin')
     assert layout["notes"] == written >= notes_in_source(page), f"{page}: {layout['notes']} notes in the page"
     assert layout["unreachable"] == [], f"{page} at {width} px: notes neither shown nor behind a marker"
@@ -374,7 +374,7 @@ def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigatio
 def test_the_icon_font_holds_every_icon_the_pages_name_and_little_else():
     from fontTools.ttLib import TTFont
 
-    from coup1917.sphinx import page_speed
+    from coup1917.sphinx.theme import page_speed
 
     font = HTML_DIR / page_speed.ICON_FONT
     assert font.stat().st_size < 20_000, f"{font}: {font.stat().st_size} B, not cut down"
@@ -389,7 +389,7 @@ def test_the_icon_font_holds_every_icon_the_pages_name_and_little_else():
 
 
 def test_no_page_of_the_book_loads_the_search_index_or_a_render_blocking_script_it_can_defer():
-    from coup1917.sphinx.page_speed import KEEP_BLOCKING
+    from coup1917.sphinx.theme.page_speed import KEEP_BLOCKING
 
     for page in book.html_pages(ROOT):
         html = (HTML_DIR / page).read_text(encoding="utf-8")

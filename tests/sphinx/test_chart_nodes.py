@@ -1,4 +1,4 @@
-"""coup1917.sphinx.plotly_output in process, on a small project built with ``sphinx.testing`` (as sphinx-design's
+"""coup1917.sphinx.charts.plotly_output in process, on a small project built with ``sphinx.testing`` (as sphinx-design's
 tests do): Plotly's output becomes a chart node, the figure around it names and describes it, and only the pages
 with a chart get the chart assets.
 
@@ -18,13 +18,13 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx_design.dropdown import dropdown_main
 
 from coup1917.charts import CHART_MIME
-from coup1917.sphinx import plotly_output
-from coup1917.sphinx.plotly_output import plotly_chart
+from coup1917.sphinx.charts import plotly_output
+from coup1917.sphinx.charts.plotly_output import plotly_chart
 
 FIGURE = {"data": [{"type": "bar", "x": [1, 2], "y": ["a", "</script><b>"], "orientation": "h"}],
           "layout": {"height": 300}}
 CONF = """
-extensions = ["myst_nb", "sphinx_design", "coup1917.sphinx.plotly_output"]
+extensions = ["myst_nb", "sphinx_design", "coup1917.sphinx.charts.plotly_output"]
 nb_execution_mode = "off"
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]

@@ -9,8 +9,8 @@ import yaml
 from sphinx.errors import ConfigError
 
 from coup1917 import ROOT
-from coup1917.sphinx import metadata
-from coup1917.sphinx.pdf import pdf_metadata
+from coup1917.sphinx.editions import metadata
+from coup1917.sphinx.editions.pdf import pdf_metadata
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["edition_metadata"]
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""coup1917.sphinx.plotly_output: the bundle checks, the chart's markup and scripts in the built book, and the
+"""coup1917.sphinx.charts.plotly_output: the bundle checks, the chart's markup and scripts in the built book, and the
 names the static files share with the extension."""
 
 import re
@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.errors import ExtensionError
 
-from coup1917.sphinx import plotly_output
+from coup1917.sphinx.charts import plotly_output
 
 
 def test_the_bundle_registers_the_trace_types_the_book_uses():

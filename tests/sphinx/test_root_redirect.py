@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from coup1917.testing import HTML_DIR
+from tests.support import HTML_DIR
 
 pytestmark = pytest.mark.book
 

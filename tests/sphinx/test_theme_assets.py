@@ -8,7 +8,7 @@ import pytest
 def test_no_page_loads_fontawesome_js_but_every_page_keeps_the_theme_assets(built_pages):
     for page, html in built_pages.items():
         assert "fontawesome.js" not in html, page
-        # bootstrap.js once: its preload in the head is left out too (coup1917.sphinx.page_speed)
+        # bootstrap.js once: its preload in the head is left out too (coup1917.sphinx.theme.page_speed)
         assert "pydata-sphinx-theme.css" in html and html.count("scripts/bootstrap.js") == 1, page
 
 

@@ -1,4 +1,4 @@
-"""coup1917.sphinx.theme_scripts: no page declares an inline script twice; every page has the sidebar the theme's
+"""coup1917.sphinx.theme.theme_scripts: no page declares an inline script twice; every page has the sidebar the theme's
 script looks for (the browser tests check the console of every page)."""
 
 import re
@@ -9,7 +9,7 @@ import pytest
 import sphinx
 from sphinx.errors import ExtensionError
 
-from coup1917.sphinx import accessibility, theme_scripts
+from coup1917.sphinx.theme import accessibility, theme_scripts
 
 
 @pytest.mark.book

@@ -1,4 +1,4 @@
-/* The page's charts, drawn when they come near the screen (coup1917/sphinx/plotly_output.py writes each chart's
+/* The page's charts, drawn when they come near the screen (coup1917/sphinx/charts/plotly_output.py writes each chart's
    container, its empty plot box, its figure as JSON and its data table; the class names arrive as data-* attributes
    of this script's tag). plotly.js, one file beside this one in _static, is fetched only when the first chart nears
    the viewport: a reader who never scrolls to a chart never downloads it. Charts follow the width of the text

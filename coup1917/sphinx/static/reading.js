@@ -1,4 +1,4 @@
-// The reader's screen, on every page (coup1917/sphinx/margin_notes.py, previews.py; styles in edition.css).
+// The reader's screen, on every page (coup1917/sphinx/margins/margin_notes.py, previews.py; styles in edition.css).
 //
 // 1. Margin notes on narrow screens. On a phone (no margin) edition.css collapses each note into its marker, a
 //    <button>; this script makes a marker open its note inline on tap or click, and when the keyboard brings

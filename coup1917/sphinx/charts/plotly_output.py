@@ -13,10 +13,10 @@ dropdown is, and each builder has its visitor:
   The pages that hold a chart node, and only they, get ``static/charts.js``, which fetches ONE plotly.js file (the
   official partial bundle pinned in ``package.json``, copied into ``_static``) when the first chart nears the
   viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
-- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.chart_export`: one
+- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.sphinx.charts.export`: one
   browser for the whole build, every export under a time limit) and the page includes it.
 - EPUB: e-readers run no plotly.js. The renderer gives the EPUB builder a PNG image instead of the node (an
-  image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.epub` names and
+  image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.editions.epub` names and
   describes.
 
 The build stops if a chart uses a trace type the bundle does not register, or if the bundle is not the plotly.js
@@ -44,7 +44,8 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 from sphinx_design.dropdown import dropdown_main
 
-from coup1917 import ROOT, chart_export
+from coup1917 import ROOT
+from coup1917.sphinx.charts import export as chart_export
 from coup1917.charts import CHART_MIME
 
 # The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
@@ -56,7 +57,7 @@ NO_SCRIPT_CLASS = "chart-without-script"  # the note shown when scripts are off
 CHART_DATA_CLASS = "chart-data"           # the figure's data table (a dropdown), open until a script closes it
 TEXT_ALTERNATIVE = "Text alternative."
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parents[1] / "static"
 CHART_CSS = STATIC / "charts.css"
 CHART_LOADER = STATIC / "charts.js"
 CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
@@ -109,7 +110,7 @@ def bundle_version() -> str:
 def bundle_trace_types() -> frozenset[str]:
     name = bundle_package().name
     if name not in BUNDLE_TRACE_TYPES:
-        raise ExtensionError(f"package.json names {name}, whose trace types coup1917/sphinx/plotly_output.py "
+        raise ExtensionError(f"package.json names {name}, whose trace types coup1917/sphinx/charts/plotly_output.py "
                              "does not know: add them to BUNDLE_TRACE_TYPES from the bundle's README")
     return BUNDLE_TRACE_TYPES[name]
 

@@ -2,7 +2,7 @@
 
 A chapter's zip holds one folder, named after the chapter, with
 
-- the executed notebook, its Markdown made plain by :mod:`coup1917.portable` and a first cell saying how to run it;
+- the executed notebook, its Markdown made plain by :mod:`coup1917.build.downloads.portable` and a first cell saying how to run it;
 - ``data/``: the tables the notebook loads and a ``datapackage.json`` describing exactly those;
 - the edition's package as a wheel with all its data inside (``coup1917/edition-data``, where
   :data:`coup1917.DATA_DIR` finds it once installed), built by pip from the pinned setuptools, reproducibly;
@@ -35,7 +35,8 @@ from jupyter_cache import get_cache
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from coup1917 import PACKAGED_DATA, portable
+from coup1917 import PACKAGED_DATA
+from coup1917.build.downloads import portable
 from coup1917.sphinx.execution_inputs import execution_inputs
 
 PACKAGE = "coup1917"

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
-from coup1917.sphinx.editorial import EDITORIAL
+from coup1917.sphinx.apparatus.editorial import EDITORIAL
 
 SCRIPT = "reading.js"  # also the previews' touch behaviour and keyboard stops of scroll boxes
 TOGGLE_CLASS = "margin-note-toggle"
@@ -33,7 +33,7 @@ def is_margin_note(node: nodes.Node) -> bool:
 
 class AddMarginNoteToggles(SphinxPostTransform):
     """Give every margin note an id and put its marker just before it: in the HTML book only (the PDF has a real
-    margin, the EPUB makes the notes footnotes: coup1917.sphinx.epub)."""
+    margin, the EPUB makes the notes footnotes: coup1917.sphinx.editions.epub)."""
 
     default_priority = 400
     builders = ("html", "dirhtml", "singlehtml")

@@ -12,8 +12,8 @@ authorial text departs from the copy-text is never published, and a failed build
 3. on failure prints each problem as ``file[:line]: message``: Sphinx's warnings, a code cell that raised (from
    myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
    in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
-4. compares the new book's authorial text with the copy-text (:mod:`coup1917.fidelity`, :mod:`coup1917.pdf`,
-   :mod:`coup1917.epub`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
+4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`, :mod:`coup1917.build.checks.pdf_text`,
+   :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
    the fidelity test does;
 5. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
    always a whole book; the PDF and the EPUB go to ``_build/pdf/`` and ``_build/epub/`` and into the site.
@@ -31,7 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from coup1917 import COPY_TEXT, book as book_structure, fidelity
+from coup1917 import COPY_TEXT, book as book_structure
+from coup1917.build.checks import html_text as fidelity
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
 #: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
@@ -280,10 +281,10 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
     elif target.name == "pdflatex":
-        from coup1917.pdf import authorial_words  # poppler, which only the PDF build installs
+        from coup1917.build.checks.pdf_text import authorial_words  # poppler, which only the PDF build installs
         actual = authorial_words(built)
     else:
-        from coup1917 import epub  # EPUBCheck, on the Java only the EPUB build installs
+        from coup1917.build.checks import epub_check as epub  # EPUBCheck, on the Java only the EPUB build installs
         try:
             checks = epub.epubcheck(built).messages
         except RuntimeError as error:  # no Java, or no report
@@ -387,7 +388,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Built: {output}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

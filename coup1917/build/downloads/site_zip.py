@@ -6,7 +6,7 @@ result page to show a summary under it, and browsers refuse ``fetch`` on ``file:
 ``documentation_options.js`` therefore switches the summaries off (results are listed by title); the published
 site keeps them. The archive is reproducible: entries sorted, with a fixed timestamp.
 
-``python -m coup1917.site_zip HTML_DIR ZIP`` writes ZIP with the site under a folder named after it.
+``python -m coup1917.build.downloads.site_zip HTML_DIR ZIP`` writes ZIP with the site under a folder named after it.
 """
 
 import sys

@@ -1,6 +1,6 @@
 """What screen readers, keyboards and accessibility checkers (axe-core) need from the HTML book.
 
-- Charts are named and described by their figures in :mod:`coup1917.sphinx.plotly_output`, which writes them.
+- Charts are named and described by their figures in :mod:`coup1917.sphinx.charts.plotly_output`, which writes them.
 - Bibliography entries are list items: docutils marks them ``role="doc-biblioentry"``, a role deprecated in
   DPUB-ARIA 1.1, which leaves the surrounding ``role="list"`` with no allowed children (axe: critical).
 - A hidden code cell's toggle is named by its visible words ("Show code cell source"), not myst-nb's
@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.writers.html5 import HTML5Translator
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 # The templates are copies of this version's components, less the faults named in each; a new version may fix them
 # or change the markup around them, so the build stops until the copies are checked against it.
 THEME_VERSION = "0.17.1"
@@ -43,7 +43,7 @@ def _add_templates(app: Sphinx, config) -> None:
     if pydata_sphinx_theme.__version__ != THEME_VERSION:
         raise ExtensionError(f"{TEMPLATES} holds copies of pydata-sphinx-theme {THEME_VERSION}'s components, but "
                              f"{pydata_sphinx_theme.__version__} is installed: compare them with its own and update "
-                             "THEME_VERSION in coup1917/sphinx/accessibility.py")
+                             "THEME_VERSION in coup1917/sphinx/theme/accessibility.py")
     config.templates_path.insert(0, str(TEMPLATES))  # before the theme's own components
 
 

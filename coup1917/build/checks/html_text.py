@@ -1,7 +1,7 @@
 """Check that the built book reproduces the copy-text word for word.
 
 The authorial text of a page is the text of its ``<article>`` with every element the edition marks as editorial
-left out (see :mod:`coup1917.sphinx.editorial`), plus two pieces of Sphinx's own chrome: the ``#`` link of a
+left out (see :mod:`coup1917.sphinx.apparatus.editorial`), plus two pieces of Sphinx's own chrome: the ``#`` link of a
 heading or caption, and the number of a table ("Table 4.1"). Pages are read in the order of ``_toc.yml``.
 
 Normalisation, and the only one: runs of whitespace (spaces, line breaks, the copy-text's indentation, no-break

@@ -5,7 +5,7 @@ instead of holding up the first paint. Each of these scripts waits for the docum
 ``readyState``); three stay as they are: ``documentation_options.js``, whose object an inline script of the page
 extends as it is read; the edition's ``textual-notes.js``, which sets the reader's text (as printed or corrected)
 before the first paint so that the text does not change under the reader's eyes; and ``sphinx-book-theme.js``,
-which must wait for DOMContentLoaded, after the stand-in sidebar of coup1917.sphinx.theme_scripts exists (run
+which must wait for DOMContentLoaded, after the stand-in sidebar of coup1917.sphinx.theme.theme_scripts exists (run
 deferred, it starts before and throws on a page without sections).
 
 A page loads only the style sheets and scripts it uses: the extensions Jupyter Book switches on add theirs to
@@ -90,7 +90,7 @@ def subset_icon_font(app: Sphinx, exception: Exception | None) -> None:
         return
     source = THEME_STATIC / ICON_FONT.relative_to("_static")
     if not source.is_file():
-        raise ExtensionError(f"{source}: the theme's icon font is not where coup1917.sphinx.page_speed looks for it")
+        raise ExtensionError(f"{source}: the theme's icon font is not where coup1917.sphinx.theme.page_speed looks for it")
     styles = [path.read_text(encoding="utf-8") for path in (out / "_static").rglob("*.css")]
     named = set()
     for path in [*out.rglob("*.html"), *(out / "_static").rglob("*.js")]:

@@ -45,7 +45,7 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
 def setup(app: Sphinx) -> dict:
     if sphinx.version_info[:3] >= FIXED_IN:
         raise ExtensionError(f"Sphinx {sphinx.__version__} no longer adds a script twice (sphinx-doc/sphinx#13402): "
-                             "remove drop_duplicate_scripts from coup1917/sphinx/theme_scripts.py")
+                             "remove drop_duplicate_scripts from coup1917/sphinx/theme/theme_scripts.py")
     app.add_js_file(None, body=SIDEBAR_STAND_IN)
     # Late, after any extension has added its page-specific scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)

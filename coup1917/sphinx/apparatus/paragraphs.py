@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from coup1917.sphinx.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 
 ANCHOR = "para-{}"
 CITE_TARGET = ("chapters/how-to-cite", "cite-a-paragraph")

@@ -10,7 +10,7 @@ Two files hold the facts, each fact once:
 commit: the Makefile exports it; without it, ``git log`` in the book's directory), so that two builds of one
 commit carry the same date and identifiers. Sphinx's EPUB builder and xdvipdfmx read the same variable. From that
 one record come the HTML pages' ``<meta>`` tags (below), the PDF's Info dictionary and XMP packet
-(:mod:`coup1917.sphinx.pdf`) and the EPUB's package metadata (:mod:`coup1917.sphinx.epub`).
+(:mod:`coup1917.sphinx.editions.pdf`) and the EPUB's package metadata (:mod:`coup1917.sphinx.editions.epub`).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def edition(book_dir: Path, edition_metadata: dict) -> Edition:
     citation = yaml.safe_load(citation_path.read_text(encoding="utf-8"))
     licence = citation["license"]
     if licence not in LICENSE_URLS:
-        raise ConfigError(f"{citation_path}: licence {licence!r} has no address in coup1917/sphinx/metadata.py")
+        raise ConfigError(f"{citation_path}: licence {licence!r} has no address in coup1917/sphinx/editions/metadata.py")
     missing = {"creator", "essay", "language", "publisher", "source", "rights", "summary", "type"} - edition_metadata.keys()
     if missing:
         raise ConfigError(f"_config.yml: edition_metadata lacks {sorted(missing)}")

@@ -58,8 +58,8 @@ class Context:
 
 
 def author_year_labels(bibfile: Path) -> dict[str, str]:
-    """The labels the book prints for each work of ``references.bib`` (the style of coup1917.sphinx.citations)."""
-    from coup1917.sphinx.citations import AuthorYearLabelStyle, AuthorYearSortingStyle
+    """The labels the book prints for each work of ``references.bib`` (the style of coup1917.sphinx.apparatus.citations)."""
+    from coup1917.sphinx.apparatus.citations import AuthorYearLabelStyle, AuthorYearSortingStyle
 
     entries = list(parse_file(str(bibfile), bib_format="bibtex").entries.values())
     ordered = AuthorYearSortingStyle().sort(entries)
@@ -68,7 +68,7 @@ def author_year_labels(bibfile: Path) -> dict[str, str]:
 
 def references_markdown(bibfile: Path, keys: list[str], labels: dict[str, str]) -> str:
     """The works cited, as a Markdown list in the order of their labels, formatted as the bibliography page is."""
-    from coup1917.sphinx.citations import AuthorYearLabelStyle, AuthorYearSortingStyle, AuthorYearStyle
+    from coup1917.sphinx.apparatus.citations import AuthorYearLabelStyle, AuthorYearSortingStyle, AuthorYearStyle
 
     bibliography = parse_file(str(bibfile), bib_format="bibtex")
     style = AuthorYearStyle(label_style=AuthorYearLabelStyle, sorting_style=AuthorYearSortingStyle)
@@ -177,7 +177,7 @@ def _directive(name, argument, body, glued, chart_cells, index, context) -> list
         where = "above" if chart_cells[argument] < index else "below"
         cell = f"the code cell {where}" if abs(chart_cells[argument] - index) == 1 else f"a code cell {where}"
         return [f"**Figure.** *The chart is the output of {cell}.*", "", *body]
-    raise ConversionError(f"directive {{{name}}} has no plain-Markdown form in coup1917/portable.py")
+    raise ConversionError(f"directive {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
 def _glued_block(name: str, glued: dict) -> str:
@@ -231,7 +231,7 @@ def _role(name: str, text: str, context: Context, glued: dict) -> str:
         return _glued_text(_glued(key, glued), spec)
     if name in ("cite:p", "cite:t", "cite"):
         return _citation(name, text, context)
-    raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/portable.py")
+    raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
 def _glued_text(bundle: dict, spec: str) -> str:

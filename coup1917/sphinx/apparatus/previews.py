@@ -41,7 +41,7 @@ TIP_SELECTOR = "figure, table, img, p, aside, div.admonition, div.literal-block-
 
 def _configure(app: Sphinx, config) -> None:
     if sphinx_tippy.__version__ != SPHINX_TIPPY_VERSION:
-        raise ExtensionError(f"coup1917.sphinx.previews was written for sphinx-tippy {SPHINX_TIPPY_VERSION}, not "
+        raise ExtensionError(f"coup1917.sphinx.apparatus.previews was written for sphinx-tippy {SPHINX_TIPPY_VERSION}, not "
                              f"{sphinx_tippy.__version__}: check how it names its per-page scripts, then update")
     for source in SCRIPTS.values():
         if not source.is_file():

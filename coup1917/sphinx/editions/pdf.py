@@ -4,11 +4,11 @@ The rule of the HTML book holds in the PDF too: the author's words are set in a 
 in a sans-serif. In LaTeX it is simplest to say it the other way round: the document's default family is the
 sans-serif, so whatever the editors add (headings, notes, captions, code, apparatus, title page, running heads)
 is sans-serif without further ado, and the author's words, the blocks of a ``copy-text: true`` page that are not
-marked editorial (:mod:`coup1917.sphinx.editorial`), are wrapped in the class ``authorial``, set in the serif.
-The PDF fidelity check (:mod:`coup1917.pdf`) reads the serif words back.
+marked editorial (:mod:`coup1917.sphinx.apparatus.editorial`), are wrapped in the class ``authorial``, set in the serif.
+The PDF fidelity check (:mod:`coup1917.build.checks.pdf_text`) reads the serif words back.
 
 Headings the editors supplied inside the text stand in square brackets, as in the HTML. Margin notes are set in
-the wide outer margin by :mod:`coup1917.sphinx.latex_margins`.
+the wide outer margin by :mod:`coup1917.sphinx.margins.latex_margins`.
 
 Charts: LaTeX cannot set a Plotly output (``application/vnd.plotly.v1+json``); myst-nb then falls back to the
 output's ``text/plain`` silently. The edition's chart renderer (the myst-nb MIME renderer plugin for Plotly) must
@@ -28,9 +28,9 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
 
-from coup1917.sphinx.editorial import EDITORIAL, is_text_page
-from coup1917.sphinx.latex_margins import PREAMBLE as MARGIN_PREAMBLE
-from coup1917.sphinx.metadata import Edition, edition_of
+from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.margins.latex_margins import PREAMBLE as MARGIN_PREAMBLE
+from coup1917.sphinx.editions.metadata import Edition, edition_of
 
 AUTHORIAL = "authorial"
 LATEX_DIR = Path(__file__).parent / "latex"
@@ -151,7 +151,7 @@ TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source":
 
 
 def title_page(metadata: Edition) -> str:
-    """A title page from the edition's metadata (:mod:`coup1917.sphinx.metadata`), the PDF's Info and XMP."""
+    """A title page from the edition's metadata (:mod:`coup1917.sphinx.editions.metadata`), the PDF's Info and XMP."""
     lines = [
         rf"{{\Large\bfseries {escape(metadata.title)}\par}}\vspace{{1cm}}",
         rf"{{\large An edition of the essay {{\itshape {escape(metadata.essay)}}}\par}}\vspace{{0.5cm}}",
@@ -257,7 +257,7 @@ class ChartDataAsDownloadLine(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("coup1917.sphinx.latex_margins")
+    app.setup_extension("coup1917.sphinx.margins.latex_margins")
     app.add_post_transform(ChartDataAsDownloadLine)
     app.add_post_transform(AlignTableColumns)
     app.connect("config-inited", configure_latex)

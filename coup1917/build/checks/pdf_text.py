@@ -1,7 +1,7 @@
 """Read the author's words back out of the PDF edition, for the fidelity check and the PDF tests.
 
 The PDF sets the author's words in the serif and everything the editors add in the sans-serif (see
-:mod:`coup1917.sphinx.pdf`), so the authorial text of the PDF is its serif text. Poppler's ``pdftohtml -xml``
+:mod:`coup1917.sphinx.editions.pdf`), so the authorial text of the PDF is its serif text. Poppler's ``pdftohtml -xml``
 gives the text as positioned fragments, each in one font; a line of the PDF may be several fragments (a glossary
 link, a footnote mark). The fragments are put back together into lines, a space standing between two of them
 only where the PDF leaves a gap; then the serif fragments at the size of the body text are the author's words,
@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from coup1917.fidelity import Word
+from coup1917.build.checks.html_text import Word
 
 SERIF = "FreeSerif"  # the author's typeface in the PDF (Sphinx's default for XeLaTeX; package fonts-freefont-otf)
 _BROKEN_AT_HYPHEN = re.compile(r"\w-$")

@@ -18,7 +18,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from coup1917.sphinx.editorial import EDITORIAL
+from coup1917.sphinx.apparatus.editorial import EDITORIAL
 
 SEPARATOR = "::"
 _ENV_KEY = "edition_sic_marks"
@@ -158,7 +158,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(textual_notes_list)
     app.add_role("sic", sic_role)
     app.add_directive("textual-notes", TextualNotesDirective)
-    # Before coup1917.sphinx.editorial (600) so that the margin notes are marked editorial with the rest.
+    # Before coup1917.sphinx.apparatus.editorial (600) so that the margin notes are marked editorial with the rest.
     app.connect("doctree-read", add_margin_notes, priority=550)
     app.connect("doctree-resolved", fill_textual_notes)
     app.connect("env-purge-doc", purge_marks)

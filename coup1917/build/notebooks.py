@@ -10,7 +10,7 @@ interactive chart and the PDF as a vector figure. So the charts a cell must leav
 :mod:`ast` (IPython's own transformer first turns any magics into Python), and compared with its outputs after the
 run: a chart missing from the outputs is reported with the cell that should have left it.
 
-``python -m coup1917.notebooks [DIR]`` writes the executed notebooks into DIR (default ``_build/notebooks``).
+``python -m coup1917.build.notebooks [DIR]`` writes the executed notebooks into DIR (default ``_build/notebooks``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The EPUB 3 edition: Sphinx's EPUB builder, made to carry the edition's rules onto e-readers.
 
-- **Metadata** from the edition's one record (:mod:`coup1917.sphinx.metadata`): title, the essay's author, the
+- **Metadata** from the edition's one record (:mod:`coup1917.sphinx.editions.metadata`): title, the essay's author, the
   editors as contributors, publisher, rights, language, summary, keywords (``dc:subject``) and an identifier
   derived from the title, version and date; the date is ``SOURCE_DATE_EPOCH``'s.
 - **A cover**, drawn from the same record by kaleido (the chart exporter the book already has), so it never
@@ -10,7 +10,7 @@
   brackets.
 - **Margin notes** become EPUB footnotes: an ``<aside epub:type="footnote">`` after the paragraph the note stood
   beside, and a numbered ``epub:type="noteref"`` link at that paragraph's start, which e-readers open as a pop-up.
-- **Charts** are PNG images (:mod:`coup1917.sphinx.plotly_output`) whose alt text is the figure's caption and
+- **Charts** are PNG images (:mod:`coup1917.sphinx.charts.plotly_output`) whose alt text is the figure's caption and
   its text alternative; the data dropdowns are written as plain blocks, so the table is there on any reader.
 - **No scripts, no downloads**: e-readers need no JavaScript (a scripted EPUB must declare it, and most readers
   ignore it), and the files a page offers for download are not part of an EPUB: their names stay as text.
@@ -38,12 +38,12 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from coup1917 import chart_export
-from coup1917.sphinx.downloads import epub_name
-from coup1917.sphinx.editorial import EDITORIAL
-from coup1917.sphinx.latex_margins import AttachMarginsToParagraphs, is_margin
-from coup1917.sphinx.metadata import Edition, edition_of
-from coup1917.sphinx.plotly_output import CHART_IMAGE_CLASS, text_alternative
+from coup1917.sphinx.charts import export as chart_export
+from coup1917.sphinx.editions.downloads import epub_name
+from coup1917.sphinx.apparatus.editorial import EDITORIAL
+from coup1917.sphinx.margins.latex_margins import AttachMarginsToParagraphs, is_margin
+from coup1917.sphinx.editions.metadata import Edition, edition_of
+from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, text_alternative
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ on. For LaTeX the note is moved to the start of the first paragraph after it and
 so it stands beside that paragraph's first line (a note with no paragraph after it stays where it is). Several
 notes before one paragraph stand beside the same line; the package marginfix stacks them down the margin without
 overlap and carries what does not fit over to the next page. The outer margin is made wide enough in
-:mod:`coup1917.sphinx.pdf`. Other sidebars keep Sphinx's rendering.
+:mod:`coup1917.sphinx.editions.pdf`. Other sidebars keep Sphinx's rendering.
 """
 
 from docutils import nodes
@@ -37,7 +37,7 @@ def is_margin(node: nodes.Node) -> bool:
 class AttachMarginsToParagraphs(SphinxPostTransform):
     """Move each margin note to the start of the first paragraph that follows it (LaTeX only)."""
 
-    default_priority = 790  # before coup1917.sphinx.pdf wraps the author's blocks
+    default_priority = 790  # before coup1917.sphinx.editions.pdf wraps the author's blocks
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from sphinx.application import Sphinx
 
-from coup1917 import runnable
+from coup1917.build.downloads import runnable
 
 
 def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -70,7 +70,7 @@ def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dic
                 break
 
 
-# --- The runnable downloads (coup1917.runnable): a zip per notebook page and one for the whole book -----------
+# --- The runnable downloads (coup1917.build.downloads.runnable): a zip per notebook page and one for the whole book -----------
 
 RUNNABLE_DIR = "notebooks"
 

@@ -1,0 +1,1 @@
+"""What a reader downloads: runnable notebooks and the book as zips, and the offline site zip."""

@@ -1,0 +1,1 @@
+"""Margin notes beside their own paragraph, on every screen and on paper."""

@@ -1,0 +1,1 @@
+"""The theme, made lighter and accessible: scripts, page speed, labels, the root redirect."""
