@@ -148,11 +148,114 @@ def test_chronology_rows_are_dated_sourced_and_placed(chronology):
             assert copy_lines[int(row["essay_line"]) - 1].strip(), f"{where}: copy-text line is empty"
 
 
-def test_chronology_runs_from_kerensky_to_the_constitution_of_1924_in_order(chronology):
+def test_chronology_runs_from_the_july_days_to_the_constitution_of_1924_in_order(chronology):
     dates = [new_style_of(row["date"]) for row in chronology]
     assert dates == sorted(dates)
-    assert "Kerensky" in chronology[0]["event"] and "constitution" in chronology[-1]["event"]
+    assert "July Days" in chronology[0]["event"] and "constitution" in chronology[-1]["event"]
     assert dates[-1] == date(1924, 1, 31)
+
+
+# The events a specialist reader expects in the chronology (issue 19), each found by words of its event.
+EXPECTED_EVENTS = {
+    "the July Days": "July Days",
+    "Trotsky's arrest": "Trotsky is arrested",
+    "Trotsky's release": "Trotsky is released on bail",
+    "the Northern Region congress": "Northern Region",
+    "the MRC's formation": "Military Revolutionary Committee",
+    "the Congress's postponement": "puts off the Second Congress",
+    "the walkout": "walk out of the Second Congress",
+    "the decrees": "Decree on Peace",
+    "the Moscow fighting": "fighting in Moscow",
+    "Kerensky's march with Krasnov": "Krasnov",
+    "the Vikzhel talks": "Vikzhel",
+    "the Left SRs' entry into the Sovnarkom": "Left SRs join the Sovnarkom",
+    "the Declaration's adoption": "Third Congress of Soviets adopts the Declaration",
+}
+
+
+@pytest.mark.parametrize("what", EXPECTED_EVENTS)
+def test_the_chronology_has_the_events_a_specialist_expects(chronology, what):
+    assert any(EXPECTED_EVENTS[what] in row["event"] for row in chronology), f"no row for {what}"
+
+
+def test_words_a_chronology_note_quotes_are_the_essays_or_marked_as_a_reading(chronology):
+    """A quoted phrase in a note is the essay's (so in the copy-text) or follows "read", the editors' reading.
+
+    The Sixth Congress row once gave the editors' emendation "at the end of July" as Pipes's words."""
+    copy_text = " ".join(COPY_TEXT.read_text(encoding="utf-8").split())
+    for number, row in enumerate(chronology, start=2):
+        for match in re.finditer(r'(\w*)\s*"([^"]+)"', row["note"]):
+            before, quoted = match.groups()
+            if before == "read":
+                continue
+            assert quoted in copy_text, f"data/chronology.csv row {number}: {quoted!r} is not the essay's wording"
+
+
+# --- Pipes's quotations, counted from the chapters -----------------------------------------------------------------
+
+QUOTATION_NOTE = re.compile(r"\*\*Quoted from Pipes \((\d+) of (\d+)\)")
+NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
+def pipes_quotation_notes() -> list[tuple[int, int]]:
+    return [(int(n), int(total)) for chapter in TEXT_CHAPTERS
+            for n, total in QUOTATION_NOTE.findall(chapter.read_text(encoding="utf-8"))]
+
+
+def test_each_quotation_from_pipes_has_its_note_numbered_in_reading_order():
+    notes = pipes_quotation_notes()
+    count = len(notes)
+    assert count >= 5, "the essay quotes Pipes five times (issue 19): each quotation has its note"
+    assert [n for n, _ in notes] == list(range(1, count + 1))
+    assert {total for _, total in notes} == {count}
+
+
+def test_the_landing_page_and_principles_give_the_count_of_quotations_derived_from_the_chapters():
+    count = len(pipes_quotation_notes())
+    for page in ("index.md", "editorial-principles.md", "01-kerensky-and-the-bolsheviks.md"):
+        text = (CHAPTERS / page).read_text(encoding="utf-8")
+        flat = " ".join(text.split())
+        claims = re.findall(r"\bquot\w*(?: it)? (\w+) times\b|\b(\w+) quotations from Pipes\b", flat)
+        stated = [word for pair in claims for word in pair if word in NUMBER_WORDS.values() or word.isdigit()]
+        assert stated, f"chapters/{page}: says nowhere how many times the essay quotes Pipes"
+        assert set(stated) == {NUMBER_WORDS[count]}, f"chapters/{page}: {stated} where the chapters have {count}"
+
+
+def test_the_textual_notes_list_every_quotation_from_pipes():
+    text = (CHAPTERS / "textual-notes.md").read_text(encoding="utf-8")
+    section = text.split("## The quotations from Pipes", 1)[1]
+    rows = [line for line in section.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) == len(pipes_quotation_notes())
+    for row in rows:
+        located, witness, differences = (cell.strip() for cell in row.strip("|").split("|")[3:6])
+        assert located and witness and differences, row
+
+
+# --- Corrected errors that must not come back (issue 19) ---------------------------------------------------------
+
+def apparatus_text() -> dict[str, str]:
+    pages = {path.name: path.read_text(encoding="utf-8") for path in CHAPTERS.glob("*.md")}
+    pages["references.bib"] = (ROOT / "references.bib").read_text(encoding="utf-8")
+    return pages
+
+
+def test_the_old_central_executive_committee_is_not_said_to_be_replaced_on_25_october():
+    """The new committee was elected in the night of 26/27 October; the old one was not replaced on the 25th."""
+    for page, text in apparatus_text().items():
+        flat = " ".join(text.split())
+        assert not re.search(r"replaced (?:it|the old[^.]*) on \{oldstyle\}`1917-10-25`", flat), page
+
+
+def test_pipes_table_is_not_said_to_draw_on_radkey():
+    """Pipes's source note was never seen, and his totals are not Radkey's of 1950 (the audit shows it)."""
+    for page, text in apparatus_text().items():
+        flat = " ".join(text.split())
+        assert not re.search(r"Pipes's (?:table|among them)[^.]{0,40}draws? on|on which later tables, Pipes", flat), page
+
+
+def test_the_previous_essay_is_not_said_to_narrate_the_july_days():
+    for page, text in apparatus_text().items():
+        assert "previous essay of the series narrates" not in " ".join(text.split()), page
 
 
 def test_citation_file_agrees_with_the_book():
@@ -229,3 +332,24 @@ def test_title_lines_tables_and_notes_are_not_essay_paragraphs():
     assert not _is_essay_paragraph(inside(nodes.entry(), nodes.row(), nodes.tbody(), nodes.tgroup(), nodes.table()))
     assert not _is_essay_paragraph(inside(nodes.list_item(), nodes.bullet_list(),
                                           nodes.container(classes=["original-navigation"])))
+
+
+@pytest.mark.book
+def test_the_audit_compares_the_table_with_radkeys_totals_from_the_data(built_pages):
+    from coup1917.data import load_table
+
+    counts = load_table("election-1917-counts").set_index(["count", "measure", "party"]).value
+    page = BeautifulSoup(built_pages["chapters/election-audit.html"], "html.parser")
+    section = page.find(id="the-table-against-radkey-s-count")
+    assert section is not None, "the audit has a section comparing the table with Radkey's count"
+    text = " ".join(section.get_text(" ").split())
+    for party in ("Total", "Socialist-Revolutionaries", "Bolsheviks"):
+        assert f"{counts['radkey1950', 'votes', party]:,}" in text, party
+    assert "does not reproduce Radkey's 1950 totals" in text
+
+
+@pytest.mark.book
+def test_the_third_congress_is_compared_with_the_assemblys_seats_too(built_pages):
+    page = BeautifulSoup(built_pages["chapters/05-the-dissolution-and-the-third-congress.html"], "html.parser")
+    caption = " ".join(page.select_one("figure#fig-votes-versus-power").get_text(" ").split())
+    assert "30 percent by Pipes's count" in caption and "on seats too" in caption

@@ -14,6 +14,9 @@ from coup1917 import ROOT
 BIB = ROOT / "references.bib"
 FIRST_ISBN_YEAR = 1970
 NO_ISBN_COMMENT = re.compile(r"^% No ISBN: .+\n@book\{([^,]+),", re.M)
+PAGES_SEEN_COMMENT = re.compile(r"^% Pages seen: .+\n(?:%.*\n)*@\w+\{([^,]+),", re.M)
+CITATION = re.compile(r"\{cite:p\}`([^`]+)`")
+CHAPTERS = ROOT / "chapters"
 
 
 @pytest.fixture(scope="module")
@@ -92,4 +95,41 @@ def test_the_bibliography_is_in_the_alphabetical_order_of_its_labels(entries):
     labels = list(style.format_labels(ordered))
     assert len(labels) == len(entries)
     assert labels == sorted(labels, key=str.casefold)
-    assert labels[0] == "Bunyan and Fisher 1934" and "Pipes 1990" in labels
+    assert labels[0] == "Berg 1950" and "Pipes 1990" in labels
+
+
+def pages_seen() -> set[str]:
+    return set(PAGES_SEEN_COMMENT.findall(BIB.read_text(encoding="utf-8")))
+
+
+def cited_with_locators() -> list[tuple[str, str, str]]:
+    """(page, key, locator) for every citation in the chapters that gives a chapter or pages in braces."""
+    found = []
+    for chapter in sorted(CHAPTERS.glob("*.md")):
+        for group in CITATION.findall(chapter.read_text(encoding="utf-8")):
+            for key, locator in re.findall(r"([\w-]+)(?:\{([^}]*)\})?", group):
+                found.append((chapter.name, key, locator))
+    return found
+
+
+def test_pages_are_cited_only_from_works_whose_pages_the_editors_saw():
+    """Issue 19: Bunyan & Fisher's and Lenin's pages were cited from transcriptions that show no page breaks."""
+    seen = pages_seen()
+    assert seen == {"florinsky1953"}, "only Florinsky's pages have been seen in print so far"
+    for page, key, locator in cited_with_locators():
+        if re.search(r"\bpp?\.", locator):
+            assert key in seen, f"chapters/{page}: cites {locator!r} of {key}, whose pages the editors have not seen"
+
+
+def test_no_book_or_chapter_has_a_page_field_for_pages_not_seen(entries):
+    seen = pages_seen()
+    for key, entry in entries.items():
+        if entry.type in ("book", "incollection") and "pages" in entry.fields:
+            assert key in seen, f"references.bib: {key} gives pages the editors have not seen"
+
+
+def test_radkeys_count_is_in_the_bibliography_with_its_reviewer(entries):
+    assert entries["radkey1990"].fields["isbn"] == "0-8014-2360-0"
+    assert entries["radkey1990"].fields["publisher"] == "Cornell University Press"
+    assert "radkey1950" in entries and "berg1950" in entries
+    assert "Pipes" not in entries["radkey1950"].fields.get("note", ""), "the note must not say Pipes draws on it"
