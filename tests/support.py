@@ -130,6 +130,13 @@ def chart_figures(page: Path) -> int:
     return len(re.findall(r"^:{3,}\{glue:figure\}", page.read_text(encoding="utf-8"), re.M))
 
 
+def chart_outputs(notebook) -> int:
+    """How many Plotly charts a notebook's outputs hold, displayed or glued."""
+    from coup1917.build.notebooks import charts_in_outputs  # nbclient and myst-nb: only for the tests that run notebooks
+
+    return sum(charts_in_outputs(cell) for cell in notebook.cells if cell.cell_type == "code")
+
+
 def tree_digest(directory: Path) -> dict[str, str]:
     """Relative path -> sha256 of every file under ``directory``."""
     return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()

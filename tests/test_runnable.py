@@ -24,9 +24,10 @@ import pytest
 from nbclient import NotebookClient
 
 from coup1917 import ROOT, book
+from coup1917.book import citations, inputs
 from coup1917.build.downloads import portable, runnable
-from coup1917.build.notebooks import KERNEL, TIMEOUT, chapters, chart_outputs
-from tests.support import HTML_DIR, chart_figures
+from coup1917.build.notebooks import KERNEL, TIMEOUT, chapters
+from tests.support import HTML_DIR, chart_figures, chart_outputs
 
 RUNNABLE = HTML_DIR / "notebooks"
 CHAPTERS = chapters()
@@ -44,6 +45,15 @@ def chart_cell(name: str) -> nbformat.NotebookNode:
     cell.outputs = [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {},
                                                                   "text/plain": "<Plotly chart>"},
                                            metadata={"scrapbook": {"name": name, "mime_prefix": ""}})]
+    return cell
+
+
+def glued_cell(name: str, bundle: dict) -> nbformat.NotebookNode:
+    """A cell that glued ``bundle`` without displaying it (myst-nb prefixes its MIME types)."""
+    cell = nbformat.v4.new_code_cell("glue(...)")
+    prefix = "application/papermill.record/"
+    cell.outputs = [nbformat.v4.new_output("display_data", data={prefix + mime: value for mime, value in bundle.items()},
+                                           metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})]
     return cell
 
 
@@ -75,10 +85,10 @@ def test_a_glued_figure_points_to_its_chart_cell_and_glued_text_is_the_value():
         "::::::{glue:figure} fig-a\n:name: fig-a\n\nThe caption, {glue:text}`total:,` members "
         "({download}`bodies.csv <../data/bodies.csv>`).\n\n:::::{dropdown} The data\n```{glue} table-a\n```\n"
         ":::::\n::::::",
-        chart_cell("fig-a"), data_files={"bodies.csv"},
-        glued={"total": {"text/plain": "12345"}, "table-a": {"text/html": "<style>x</style><table></table>"}})
+        chart_cell("fig-a"), glued_cell("total", {"text/plain": "12345"}),
+        glued_cell("table-a", {"text/html": "<style>x</style><table></table>"}), data_files={"bodies.csv"})
     assert notebook.cells[-1].source == (
-        "**Figure.** *The chart is the output of the code cell above.*\n\n"
+        "**Figure.** *The chart is the output of a code cell above.*\n\n"
         "The caption, 12,345 members ([bodies.csv](data/bodies.csv)).\n\n"
         "<details><summary>The data</summary>\n\n<table></table>\n\n</details>")
     assert notebook.cells[1].outputs[0].data["text/plain"] == "<Plotly chart>"  # the chart stays the output
@@ -94,14 +104,14 @@ def test_unknown_myst_stops_the_conversion_naming_it():
 
 
 def test_labels_are_the_books_author_year_labels():
-    labels = portable.author_year_labels(ROOT / "references.bib")
+    labels = citations.author_year_labels(ROOT / "references.bib")
     assert labels["pipes1990"] == "Pipes 1990"
     assert labels["rabinowitch1976"] == "Rabinowitch 1976"
 
 
 def test_requirements_pin_the_closure_from_the_lock():
-    distributions = runnable.requirement_closure(runnable.imported_distributions(
-        ["import plotly.express as px\nfrom coup1917.data import load_table"], ROOT / "coup1917"))
+    read = inputs.read_inputs(["import plotly.express as px\nfrom coup1917.data import load_table"], "a test")
+    distributions = runnable.requirement_closure(runnable.imported_distributions(read.modules))
     assert {"plotly", "pandas", "frictionless", "numpy", "narwhals"} <= distributions  # narwhals: plotly's
     text = runnable.requirements_text(distributions, ROOT / "requirements.lock", "coup1917-0.1.0-py3-none-any.whl",
                                       "a test")

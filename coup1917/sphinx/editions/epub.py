@@ -24,7 +24,6 @@ import os
 import time
 from pathlib import Path
 from xml.dom import minidom
-from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 import plotly.graph_objects as go
 from bs4 import BeautifulSoup
@@ -38,6 +37,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
 from coup1917.sphinx.editions.downloads import epub_name
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
@@ -80,12 +80,9 @@ class EditionEpubBuilder(Epub3Builder):
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         # Under the PDF's name (Jupyter Book sets the LaTeX target only once the builder is running).
-        with ZipFile(Path(self.outdir, epub_name(self.app)), "w") as archive:
-            for name in names:
-                entry = ZipInfo(name, date_time=stamp[:6])
-                entry.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                archive.writestr(entry, Path(self.outdir, name).read_bytes())
+        write_zip(Path(self.outdir, epub_name(self.app)), ((name, Path(self.outdir, name).read_bytes())
+                                                           for name in names),
+                  date_time=stamp[:6], stored=frozenset({"mimetype"}))
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
