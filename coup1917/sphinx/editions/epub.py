@@ -43,7 +43,7 @@ from coup1917.sphinx.editions.downloads import epub_name
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.margins.latex_margins import AttachMarginsToParagraphs, is_margin
 from coup1917.sphinx.editions.metadata import Edition, edition_of
-from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, text_alternative
+from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, enclosing_figure, is_dropdown, text_alternative
 
 logger = logging.getLogger(__name__)
 
@@ -183,9 +183,8 @@ class OpenDropdowns(SphinxPostTransform):
     builders = ("epub",)
 
     def run(self, **kwargs) -> None:
-        for dropdown in list(self.document.findall(nodes.container)):
-            if dropdown.get("design_component") == "dropdown":
-                dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
+        for dropdown in list(self.document.findall(is_dropdown)):
+            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
 
 
 class ReaderFriendlyPages(SphinxPostTransform):
@@ -264,19 +263,13 @@ def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def chart_alt_text(image: nodes.image) -> str | None:
     """The figure's caption and its "*Text alternative.*" paragraph, as one text."""
-    figure = next((node for node in _ancestors(image) if isinstance(node, nodes.figure)), None)
+    figure = enclosing_figure(image)
     caption = figure.next_node(nodes.caption) if figure is not None else None
     alternative = text_alternative(figure) if figure is not None else None
     if caption is None or alternative is None:
         return None
     description = alternative.astext().removeprefix("Text alternative.").strip()
     return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
-
-
-def _ancestors(node: nodes.Node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
 
 
 def visit_note(self, node: edition_note) -> None:
