@@ -120,8 +120,8 @@ def _blocks(children: list[SyntaxTreeNode], context: Context) -> str:
 
 
 def _prefixed(text: str, first: str, rest: str) -> str:
-    return "\n".join((first if number == 0 else rest) + line if line else line.rstrip() or rest.rstrip()
-                     for number, line in enumerate(text.split("\n")))
+    """``text`` with ``first`` before its first line and ``rest`` before each other line."""
+    return "\n".join(((first if number == 0 else rest) + line).rstrip() for number, line in enumerate(text.split("\n")))
 
 
 def _block(node: SyntaxTreeNode, context: Context) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +41,6 @@ from coup1917.book.archive import SOURCE_DATE_EPOCH, write_zip
 from coup1917.build.downloads import portable
 
 WHEEL_TIMEOUT = 300  # seconds for pip to build the wheel
-LOCK_PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s\\;]+)", re.M)
 
 class DownloadFailed(Exception):
     """A runnable download cannot be written; the message begins with the file at fault."""
@@ -112,8 +110,11 @@ def requirement_closure(distributions: set[str]) -> set[str]:
 
 
 def locked_versions(lock: Path) -> dict[str, str]:
-    return {canonicalize_name(match["name"]): match["version"]
-            for match in LOCK_PIN.finditer(lock.read_text(encoding="utf-8"))}
+    """Name -> version of each pin of a pip-compile lock (a requirement line ``name==version \\``, then its
+    indented hashes and comments)."""
+    pins = [Requirement(line.rstrip(" \\")) for line in lock.read_text(encoding="utf-8").splitlines()
+            if line[:1].isalnum()]
+    return {canonicalize_name(pin.name): next(iter(pin.specifier)).version for pin in pins}
 
 
 def requirements_text(distributions: set[str], lock: Path, wheel: str, what: str) -> str:
