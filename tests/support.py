@@ -144,7 +144,7 @@ def chart_figures(page: Path) -> int:
 
 def chart_outputs(notebook) -> int:
     """How many Plotly charts a notebook's outputs hold, displayed or glued."""
-    from coup1917.build.notebooks import charts_in_outputs  # nbclient and myst-nb: only for the tests that run notebooks
+    from coup1917.build.notebooks import charts_in_outputs  # nbclient and myst-nb: only for the tests that need them
 
     return sum(charts_in_outputs(cell) for cell in notebook.cells if cell.cell_type == "code")
 

@@ -51,7 +51,7 @@ def glued_cell(name: str, bundle: dict) -> nbformat.NotebookNode:
     """A cell that glued ``bundle`` without displaying it (myst-nb prefixes its MIME types)."""
     cell = nbformat.v4.new_code_cell("glue(...)")
     prefix = "application/papermill.record/"
-    cell.outputs = [nbformat.v4.new_output("display_data", data={prefix + mime: value for mime, value in bundle.items()},
+    cell.outputs = [nbformat.v4.new_output("display_data", data={prefix + mime: data for mime, data in bundle.items()},
                                            metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})]
     return cell
 

@@ -22,8 +22,11 @@ RUNNABLE_DIR = "notebooks"  # where the site keeps the runnable zips (coup1917.b
 ALWAYS_EXCLUDED = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", ".*", "**/.*"]
 
 
+CONFIG = "_config.yml"
+
+
 def config(book: Path) -> dict:
-    return yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    return yaml.safe_load((book / CONFIG).read_text(encoding="utf-8")) or {}
 
 
 def reading_order(book: Path) -> list[str]:

@@ -50,8 +50,9 @@ def read_inputs(code: list[str], where: str) -> Inputs:
     pending = [parse(source, f"{where}, cell {index}") for index, source in enumerate(code)]
     while pending:
         tree = pending.pop()
-        inputs.tables |= {call.args[0].value for call in calls(tree, "load_table")
-                          if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)}
+        named = (call.args[0] for call in calls(tree, "load_table") if call.args)
+        inputs.tables |= {name.value for name in named
+                          if isinstance(name, ast.Constant) and isinstance(name.value, str)}
         for module in imported_modules(tree) - inputs.modules:
             inputs.modules.add(module)
             path = _package_module(module)

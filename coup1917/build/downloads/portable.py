@@ -14,10 +14,9 @@ the book's pages go through, and written back node by node:
   which points to the code cell whose own output is the chart (the chart never needs myst-nb's glue to be seen);
 - a link to another chapter leads to its notebook when the download carries it, and is its words otherwise.
 
-A role, directive or node this module does not know stops the conversion with its name, so that no raw MyST
-reaches a reader unnoticed. The Markdown outputs of code cells (the chronology's table cites its sources) are
-converted too. sphinx-tojupyter (QuantEcon's Jupyter builder) writes notebooks from Sphinx's doctrees instead; it
-would be one more whole Sphinx build, with visitors to write for each of the edition's own nodes.
+A role, directive or Markdown node this module does not write (only those the chapters use) stops the conversion
+with its name, so that no raw MyST reaches a reader unnoticed. The Markdown outputs of code cells (the chronology's
+table cites its sources) are converted too.
 """
 
 from __future__ import annotations
@@ -93,7 +92,7 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
             record = output.get("metadata", {}).get("scrapbook")
             if record:  # myst-nb's glue: the value under its name, the MIME prefix removed
                 prefix = record.get("mime_prefix", "")
-                context.glued[record["name"]] = {mime.removeprefix(prefix): value for mime, value in output.data.items()}
+                context.glued[record["name"]] = {mime.removeprefix(prefix): data for mime, data in output.data.items()}
                 context.chart_cells[record["name"]] = index
     for context.cell, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
@@ -134,26 +133,13 @@ def _block(node: SyntaxTreeNode, context: Context) -> str:
         return f"{node.markup} {_inline(node.children, context)}"
     if kind == "blockquote":
         return _prefixed(_blocks(node.children, context), "> ", "> ")
-    if kind in ("bullet_list", "ordered_list"):
-        start = int(node.attrs.get("start", 1))
-        items = []
-        for number, item in enumerate(node.children, start=start):
-            marker = f"{number}{node.markup} " if kind == "ordered_list" else f"{node.markup} "
-            items.append(_prefixed(_blocks(item.children, context), marker, " " * len(marker)))
-        return "\n".join(items)
+    if kind == "bullet_list":
+        return "\n".join(_prefixed(_blocks(item.children, context), f"{node.markup} ", "  ") for item in node.children)
     if kind == "table":
         return _table(node, context)
     if kind in ("fence", "colon_fence") and node.info.startswith("{"):
         name, _, first_line = node.info[1:].partition("}")
         return _directive(name, first_line.strip(), node.content, context)
-    if kind == "fence":
-        return f"{node.markup}{node.info}\n{node.content}{node.markup}"
-    if kind == "hr":
-        return "---"
-    if kind == "html_block":
-        return node.content.rstrip("\n")
-    if kind == "math_block":
-        return f"$$\n{node.content.strip()}\n$$"
     raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
@@ -216,20 +202,12 @@ def _inline_node(node: SyntaxTreeNode, context: Context) -> str:
         return MARKDOWN_SPECIALS.sub(r"\\\1", node.content)
     if kind == "softbreak":
         return "\n"
-    if kind == "hardbreak":
-        return "\\\n"
     if kind in ("em", "strong"):
         return f"{node.markup}{_inline(node.children, context)}{node.markup}"
     if kind == "code_inline":
         return f"{node.markup}{node.content}{node.markup}"
-    if kind == "html_inline":
-        return node.content
-    if kind == "math_inline":
-        return f"${node.content}$"
     if kind == "link":
         return _link(str(node.attrs["href"]), _inline(node.children, context), context)
-    if kind == "image":
-        return f"![{_inline(node.children, context)}]({node.attrs['src']})"
     if kind == "myst_role":
         return _role(node.meta["name"], node.content, context)
     raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")

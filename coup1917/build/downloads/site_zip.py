@@ -31,8 +31,8 @@ def write(html_dir: Path, archive_path: Path) -> None:
     top = archive_path.stem
     replaced = {OPTIONS: offline_options(html_dir)}
     files = (path.relative_to(html_dir) for path in sorted(html_dir.rglob("*")) if path.is_file())
-    write_zip(archive_path, ((f"{top}/{relative.as_posix()}", replaced.get(relative) or (html_dir / relative).read_bytes())
-                             for relative in files))
+    write_zip(archive_path, ((f"{top}/{file.as_posix()}", replaced.get(file) or (html_dir / file).read_bytes())
+                             for file in files))
 
 
 if __name__ == "__main__":

@@ -44,45 +44,34 @@ def epub_name(app: Sphinx) -> str:
     return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".epub"))
 
 
-def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    for group in context.get("header_buttons", []):
-        if group.get("label") != "download-buttons":
-            continue
-        for index, button in enumerate(group["buttons"]):
-            if button.get("label") == "download-pdf-button":
-                group["buttons"][index:index + 1] = [{
-                    "type": "link",
-                    "url": context["pathto"](book.pdf_name(Path(app.srcdir)), 1),
-                    "text": "PDF edition",
-                    "tooltip": "Download the whole book as a PDF",
-                    "icon": "fas fa-file-pdf",
-                    "label": "download-pdf-button",
-                }, {
-                    "type": "link",
-                    "url": context["pathto"](epub_name(app), 1),
-                    "text": "EPUB edition",
-                    "tooltip": "Download the whole book as an EPUB, for e-readers",
-                    "icon": "fas fa-book",
-                    "label": "download-epub-button",
-                }]
-                break
+def _link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
+    """A button of the theme's download menu that links a file of the site."""
+    return {"type": "link", "url": context["pathto"](path, 1), "text": text, "tooltip": tooltip,
+            "icon": f"fas {icon}", "label": label}
 
 
-def offer_runnable_zips(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Links to the runnable zips, which the build writes into the site once the book is built
-    (:mod:`coup1917.build.downloads.runnable`), under the names :mod:`coup1917.book` gives them."""
-    book_zip = f"{book.RUNNABLE_DIR}/{book.runnable_book_name(Path(app.srcdir))}.zip"
-    buttons = [{"type": "link", "url": context["pathto"](book_zip, 1),
-                "text": "Runnable book (.zip)", "tooltip": "Every chapter as a notebook, with its data and "
-                "requirements, to run in your own Jupyter", "icon": "fas fa-file-zipper", "label": "runnable-book"}]
-    if context.get("ipynb_source"):  # a notebook page (offer_notebook)
-        buttons.insert(0, {"type": "link", "url": context["pathto"](
-            f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", 1), "text": "Runnable notebook (.zip)",
-            "tooltip": "This chapter as a notebook, with its data and requirements, to run in your own Jupyter",
-            "icon": "fas fa-file-zipper", "label": "runnable-notebook"})
-    for group in context.get("header_buttons", []):
-        if group.get("label") == "download-buttons":
-            group["buttons"].extend(buttons)
+def _download_buttons(context: dict) -> list[dict]:
+    return next((group["buttons"] for group in context.get("header_buttons", [])
+                 if group.get("label") == "download-buttons"), [])
+
+
+def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The theme's ".pdf" entry (print this page) gives way to the PDF and EPUB editions; the runnable zips,
+    which the build writes into the site (:mod:`coup1917.build.downloads.runnable`), follow."""
+    buttons, srcdir = _download_buttons(context), Path(app.srcdir)
+    if not (srcdir / book.CONFIG).is_file():  # a plain Sphinx project (the tests' fixtures): no editions, no zips
+        return
+    runnable = f"{book.RUNNABLE_DIR}/{book.runnable_book_name(srcdir)}.zip"
+    what = "as a notebook, with its data and requirements, to run in your own Jupyter"
+    buttons[:] = [button for button in buttons if button.get("label") != "download-pdf-button"] + [
+        _link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
+              "download-pdf-button"),
+        _link(context, epub_name(app), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
+              "download-epub-button"),
+        *([_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",
+                 f"This chapter {what}", "fa-file-zipper", "runnable-notebook")]
+          if context.get("ipynb_source") else []),  # a notebook page (offer_notebook)
+        _link(context, runnable, "Runnable book (.zip)", f"Every chapter {what}", "fa-file-zipper", "runnable-book")]
 
 
 def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:
@@ -106,6 +95,5 @@ def _cache_dir(notebooks) -> Path | None:
 def setup(app: Sphinx) -> dict:
     # Around the theme's add_header_buttons (priority 501): the notebook before it, the PDF link after it.
     app.connect("html-page-context", offer_notebook, priority=500)
-    app.connect("html-page-context", link_pdf_edition, priority=502)
-    app.connect("html-page-context", offer_runnable_zips, priority=502)
+    app.connect("html-page-context", link_editions, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

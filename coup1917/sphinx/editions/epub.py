@@ -79,10 +79,8 @@ class EditionEpubBuilder(Epub3Builder):
         """The archive as Sphinx writes it (``mimetype`` first and stored), each entry dated SOURCE_DATE_EPOCH."""
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
-        # Under the PDF's name (Jupyter Book sets the LaTeX target only once the builder is running).
-        write_zip(Path(self.outdir, epub_name(self.app)), ((name, Path(self.outdir, name).read_bytes())
-                                                           for name in names),
-                  date_time=stamp[:6], stored=frozenset({"mimetype"}))
+        entries = ((name, Path(self.outdir, name).read_bytes()) for name in names)
+        write_zip(Path(self.outdir, epub_name(self.app)), entries, date_time=stamp[:6], stored=frozenset({"mimetype"}))
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
