@@ -42,6 +42,7 @@ from coup1917.build.downloads import portable
 
 WHEEL_TIMEOUT = 300  # seconds for pip to build the wheel
 
+
 class DownloadFailed(Exception):
     """A runnable download cannot be written; the message begins with the file at fault."""
 
@@ -55,7 +56,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "{name}"
 version = "{version}"
-description = "{description}"
+description = "What the edition's notebooks import: its data, loaded and checked, and its chart helpers"
 requires-python = "{requires-python}"
 
 [tool.setuptools]
