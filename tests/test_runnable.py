@@ -248,6 +248,19 @@ def test_the_downloaded_notebook_starts_with_how_to_run_it_and_has_no_raw_myst()
 
 
 @pytest.mark.book
+def test_a_role_without_a_plain_form_stops_the_downloads_naming_the_page(tmp_path):
+    """What the build prints (README, failures): the page and the role; no zip is written."""
+    offered = tmp_path / "_sources" / "chapters" / "03-the-coup.ipynb"
+    offered.parent.mkdir(parents=True)
+    notebook = nbformat.read(HTML_DIR / offered.relative_to(tmp_path), as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("The {abbr}`MRC (Military Revolutionary Committee)`."))
+    nbformat.write(notebook, offered)
+    with pytest.raises(runnable.DownloadFailed, match=r"^chapters/03-the-coup\.md: role \{abbr\} has no plain"):
+        runnable.write_downloads(ROOT, tmp_path)
+    assert list((tmp_path / "notebooks").iterdir()) == []
+
+
+@pytest.mark.book
 @pytest.mark.parametrize("source", CHAPTERS, ids=[path.stem for path in CHAPTERS])
 def test_the_offered_ipynb_holds_the_outputs_the_page_shows(source):
     """The page's .ipynb (download menu) carries the executed outputs, taken from the execution cache when myst-nb
