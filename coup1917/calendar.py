@@ -50,19 +50,6 @@ def to_new_style(old_style: str) -> date:
     return date(*julian.to_gregorian(*_julian_parts(old_style)))
 
 
-def to_old_style(new_style: date) -> str:
-    """The Old Style (Julian) date, as yyyy-mm-dd, of a New Style day."""
-    year, month, day = julian.from_gregorian(new_style.year, new_style.month, new_style.day)
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def russian_date(new_style: date) -> tuple[str, str]:
-    """The date as Russians wrote it that day: (yyyy-mm-dd, "OS") before the switch, (yyyy-mm-dd, "NS") after."""
-    if new_style >= FIRST_NEW_STYLE_DAY:
-        return new_style.isoformat(), "NS"
-    return to_old_style(new_style), "OS"
-
-
 def spelled(iso: str) -> str:
     """'1917-10-25' -> '25 October 1917' (no calendar arithmetic: the same numbers, written out)."""
     year, month, day = _parts(iso)

@@ -9,7 +9,6 @@ import gzip
 import hashlib
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -125,9 +124,29 @@ def make(book: Path, *targets: str, timeout: int = 900, env: dict | None = None)
         env={**os.environ, "PYTHONPATH": str(book), **(env or {})})
 
 
+def directives(page: Path, name: str) -> int:
+    """How many ``{name}`` directives a MyST notebook page has outside others, read as myst-parser reads it."""
+    import jupytext
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    return sum(token.type in ("fence", "colon_fence") and token.info.partition("}")[0] == f"{{{name}"
+               for cell in jupytext.read(page, fmt="md:myst").cells if cell.cell_type == "markdown"
+               for token in parser.parse(cell.source))
+
+
 def chart_figures(page: Path) -> int:
     """How many charts a page's source shows: its ``{glue:figure}`` directives, each the figure of one chart."""
-    return len(re.findall(r"^:{3,}\{glue:figure\}", page.read_text(encoding="utf-8"), re.M))
+    return directives(page, "glue:figure")
+
+
+def chart_outputs(notebook) -> int:
+    """How many Plotly charts a notebook's outputs hold, displayed or glued."""
+    from coup1917.build.notebooks import charts_in_outputs  # nbclient and myst-nb: only for the tests that need them
+
+    return sum(charts_in_outputs(cell) for cell in notebook.cells if cell.cell_type == "code")
 
 
 def tree_digest(directory: Path) -> dict[str, str]:

@@ -11,7 +11,8 @@ import nbformat
 import pytest
 
 from coup1917 import ROOT
-from coup1917.build.notebooks import CHART_MIME, chapters, chart_outputs, charts_drawn, missing_charts, run, run_notebook
+from coup1917.build.notebooks import CHART_MIME, chapters, charts_drawn, missing_charts, run, run_notebook
+from tests.support import chart_outputs
 
 CHAPTERS = chapters()
 

@@ -73,7 +73,7 @@ def test_the_download_menu_offers_the_runnable_zips_and_both_are_there(site, pag
     page.goto((site / "chapters" / "03-the-coup.html").as_uri())
     links = page.locator(".dropdown-download-buttons a").evaluate_all("links => links.map(a => a.href)")
     zips = [link for link in links if link.endswith(".zip")]
-    assert [Path(link).name for link in zips] == ["03-the-coup.zip", f"{Path(book.pdf_name(ROOT)).stem}-notebooks.zip"]
+    assert [Path(link).name for link in zips] == ["03-the-coup.zip", f"{book.runnable_book_name(ROOT)}.zip"]
     for link in zips:
         assert zipfile.is_zipfile(link.removeprefix("file://")), link
 

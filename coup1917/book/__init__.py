@@ -4,7 +4,8 @@ fidelity check, the tests and the benchmark.
 - The reading order comes from ``_toc.yml`` through ``sphinx_external_toc``'s own parser (what Jupyter Book uses).
 - The pages on disk come from Sphinx's project discovery, with the book's ``exclude_patterns`` and those Jupyter
   Book always adds.
-- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``).
+- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``); the EPUB's and the runnable
+  book's are made from it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from sphinx.project import Project
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
+RUNNABLE_DIR = "notebooks"  # where the site keeps the runnable zips (coup1917.build.downloads.runnable)
 # Excluded by Jupyter Book whatever _config.yml says (jupyter_book/config.py).
 ALWAYS_EXCLUDED = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", ".*", "**/.*"]
 
 
+CONFIG = "_config.yml"
+
+
 def config(book: Path) -> dict:
-    return yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    return yaml.safe_load((book / CONFIG).read_text(encoding="utf-8")) or {}
 
 
 def reading_order(book: Path) -> list[str]:
@@ -57,3 +62,8 @@ def pdf_name(book: Path) -> str:
     """The PDF edition's file name: the LaTeX target of ``_config.yml`` with ``.pdf``."""
     target = config(book)["latex"]["latex_documents"]["targetname"]
     return str(Path(target).with_suffix(".pdf"))
+
+
+def runnable_book_name(book: Path) -> str:
+    """The name (no suffix) of the runnable zip of the whole book, and of its folder."""
+    return f"{Path(pdf_name(book)).stem}-notebooks"

@@ -15,7 +15,8 @@ authorial text departs from the copy-text is never published, and a failed build
 4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`, :mod:`coup1917.build.checks.pdf_text`,
    :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
    the fidelity test does;
-5. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
+5. writes the runnable downloads into the new site (:mod:`coup1917.build.downloads.runnable`);
+6. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
    always a whole book; the PDF and the EPUB go to ``_build/pdf/`` and ``_build/epub/`` and into the site.
 """
 
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from coup1917 import COPY_TEXT, book as book_structure
 from coup1917.build.checks import html_text as fidelity
+from coup1917.build.downloads import runnable
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
 #: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
@@ -356,6 +358,11 @@ def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -
     problems = text_problems(book, target, built)
     if problems:
         raise BuildFailed(problems, log)
+    if target.name == "html":  # the runnable downloads, from the built site, into it
+        try:
+            runnable.write_downloads(book, built)
+        except runnable.DownloadFailed as error:
+            raise BuildFailed([str(error)], log) from None
     destination, html = published(book, out, target), published(book, out, TARGETS["html"])
     if target.suffix:
         publish_file(built, destination, html)

@@ -7,7 +7,7 @@ package (:data:`coup1917.DATA_DIR`), never through a path relative to the notebo
 The chapters draw every chart through :func:`coup1917.charts.glue_chart`, and each call leaves one Plotly output
 (:data:`coup1917.charts.CHART_MIME`; glued, under myst-nb's glue prefix), which the HTML book renders as the
 interactive chart and the PDF as a vector figure. So the charts a cell must leave are counted from its code, with
-:mod:`ast` (IPython's own transformer first turns any magics into Python), and compared with its outputs after the
+:mod:`coup1917.book.inputs` (magics left out), and compared with its outputs after the
 run: a chart missing from the outputs is reported with the cell that should have left it.
 
 ``python -m coup1917.build.notebooks [DIR]`` writes the executed notebooks into DIR (default ``_build/notebooks``).
@@ -15,7 +15,6 @@ run: a chart missing from the outputs is reported with the cell that should have
 
 from __future__ import annotations
 
-import ast
 import sys
 import time
 from dataclasses import dataclass
@@ -23,13 +22,12 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-from IPython.core.inputtransformer2 import TransformerManager
 from myst_nb.ext.glue import GLUE_PREFIX
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from coup1917 import ROOT
-from coup1917.book import html_pages
+from coup1917.book import html_pages, inputs
 from coup1917.charts import CHART_MIME, glue_chart
 
 CHART_MIMES = {CHART_MIME, GLUE_PREFIX + CHART_MIME}  # displayed, or glued without display
@@ -74,32 +72,19 @@ def run_notebook(notebook: nbformat.NotebookNode, working_dir: Path, source: Pat
 
 def charts_drawn(code: str) -> int:
     """How many charts a cell's code draws: its calls of :func:`~coup1917.charts.glue_chart`, however imported."""
-    tree = ast.parse(TransformerManager().transform_cell(code))
-    return sum(isinstance(node, ast.Call) and _called_name(node.func) == glue_chart.__name__
-               for node in ast.walk(tree))
-
-
-def _called_name(function: ast.expr) -> str | None:
-    if isinstance(function, ast.Attribute):  # charts.glue_chart(...)
-        return function.attr
-    if isinstance(function, ast.Name):  # glue_chart(...), imported by name
-        return function.id
-    return None
+    return len(inputs.calls(inputs.parse(code, "a code cell"), glue_chart.__name__))
 
 
 def missing_charts(result: Run) -> list[str]:
     """One message for each chart cell with fewer Plotly outputs than the charts its code draws."""
     return [f"{result.source}: {_describe(result.notebook, index)} draws {count} chart(s) but has "
-            f"{_chart_outputs(result.notebook.cells[index])} {CHART_MIME} output(s)"
+            f"{charts_in_outputs(result.notebook.cells[index])} {CHART_MIME} output(s)"
             for index, count in result.figures.items()
-            if _chart_outputs(result.notebook.cells[index]) < count]
+            if charts_in_outputs(result.notebook.cells[index]) < count]
 
 
-def chart_outputs(notebook: nbformat.NotebookNode) -> int:
-    return sum(_chart_outputs(cell) for cell in notebook.cells if cell.cell_type == "code")
-
-
-def _chart_outputs(cell: nbformat.NotebookNode) -> int:
+def charts_in_outputs(cell: nbformat.NotebookNode) -> int:
+    """How many Plotly charts a code cell's outputs hold, displayed or glued."""
     return sum(bool(CHART_MIMES & output.get("data", {}).keys()) for output in cell.get("outputs", []))
 
 
@@ -109,16 +94,18 @@ def _describe(notebook: nbformat.NotebookNode, index: int) -> str:
     return f"cell {index} ({first_line!r})"
 
 
-def write_executed(out_dir: Path) -> list[Run]:
+def write_executed(out_dir: Path) -> list[str]:
+    """Run every chapter, write it executed into ``out_dir``; a message for each chart missing from the outputs."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
+    problems = []
     for source in chapters():
         result = run(source, out_dir)
         nbformat.write(result.notebook, out_dir / f"{source.stem}.ipynb")
         print(f"{source.relative_to(ROOT)}: {result.seconds:.1f} s, {sum(result.figures.values())} chart(s)")
-        results.append(result)
-    return results
+        problems += missing_charts(result)
+    return problems
 
 
 if __name__ == "__main__":
-    write_executed(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks")
+    missing = write_executed(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks")
+    sys.exit("\n".join(missing) or None)  # each missing chart on stderr, and a failure

@@ -2,12 +2,10 @@
 
 myst-nb's execution cache keys a notebook on its code cells alone, and Sphinx re-reads a page only when its own
 file changes: after an edit to a CSV file the book would keep the charts and glued figures of the old data. This
-extension finds each page's *execution inputs* by reading its code cells (with ``ast``, never running them):
-
-- the tables it loads, ``load_table("name")``, resolved to their CSV files through ``data/datapackage.json``
-  (the descriptor is an input too, as it holds the schema);
-- the modules of the edition's package it imports, followed through their own imports (and the tables they load),
-  so that an edit to ``coup1917/audit.py`` re-executes the pages that use it, and no other.
+extension finds each page's *execution inputs* by reading its code cells (:mod:`coup1917.book.inputs`): the CSV
+files of the tables it loads, the descriptor that holds their schemas, and the modules of the edition's package it
+imports, followed through their own imports, so that an edit to ``coup1917/audit.py`` re-executes the pages that
+use it, and no other.
 
 A digest of each input is recorded next to the jupyter-cache database (``execution-inputs.json``), because it
 describes the cached outputs, not Sphinx's environment: a fresh environment over a kept cache stays correct. When
@@ -18,9 +16,7 @@ cached outputs.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib.util
 import json
 from contextlib import suppress
 from pathlib import Path
@@ -31,80 +27,17 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from coup1917 import data
+from coup1917.book import inputs
 
-PACKAGE = "coup1917"
 RECORD_NAME = "execution-inputs.json"
 logger = logging.getLogger(__name__)
 
 
 def execution_inputs(page: Path) -> dict[str, str]:
     """The files the page's code reads or imports from the edition, each with the sha256 of its content."""
-    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
-    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
-    trees = [_parse(cell.source, f"{page}, cell {index}")
-             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    files = _inputs_of(trees)
+    read = inputs.page_inputs(page)
+    files = read.package_modules | inputs.table_files(read)
     return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(files)}
-
-
-def _inputs_of(trees: list[ast.AST]) -> set[Path]:
-    files: set[Path] = set()
-    pending, seen = list(trees), set()
-    while pending:
-        tree = pending.pop()
-        for table in _loaded_tables(tree):
-            files |= {data.table_path(table), data.DESCRIPTOR}
-        for module in _package_modules(tree) - seen:
-            seen.add(module)
-            path = Path(importlib.util.find_spec(module).origin)
-            files.add(path)
-            pending.append(_parse(path.read_text(encoding="utf-8"), str(path)))
-    return files
-
-
-def _parse(source: str, where: str) -> ast.AST:
-    # IPython magics and shell escapes are not Python; they cannot load a table or import the package.
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError as error:
-        raise SyntaxError(f"{where}: cannot read the code to find its data inputs: {error}") from error
-
-
-def _loaded_tables(tree: ast.AST) -> set[str]:
-    return {node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and _called_name(node.func) == "load_table"
-            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
-
-
-def _called_name(function: ast.expr) -> str | None:
-    return function.id if isinstance(function, ast.Name) else getattr(function, "attr", None)
-
-
-def _package_modules(tree: ast.AST) -> set[str]:
-    """``import coup1917.x``, ``from coup1917 import x`` and ``from coup1917.x import y``, as module names."""
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules |= {alias.name for alias in node.names if _in_package(alias.name)}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _in_package(node.module or ""):
-            modules.add(node.module)
-            modules |= {f"{node.module}.{alias.name}" for alias in node.names
-                        if _is_module(f"{node.module}.{alias.name}")}
-    return modules
-
-
-def _is_module(name: str) -> bool:
-    """Whether ``from package import name`` names a module rather than a function or class."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # the parent is a module, not a package
-        return False
-
-
-def _in_package(module: str) -> bool:
-    return module == PACKAGE or module.startswith(PACKAGE + ".")
 
 
 class _Recorded:

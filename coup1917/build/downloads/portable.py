@@ -2,42 +2,48 @@
 
 The chapters are MyST notebooks: the book (and JupyterLab with ``jupyterlab-myst``) renders their margin notes,
 glossary terms, citations, computed dates and glued figures; plain Jupyter, VS Code or Colab would show the MyST
-itself. The download's copy of the notebook is converted here, at download time (the chapters' sources are never
-edited), into plain Markdown that every front end reads:
+itself. The download's copy of the notebook is converted here (the chapters' sources are never edited) into plain
+Markdown that every front end reads. Each Markdown cell is read with myst-parser's own markdown-it parser, the one
+the book's pages go through, and written back node by node:
 
 - a margin note becomes a blockquote headed as the editors' note; a dropdown, a ``<details>`` block;
 - ``{term}``, ``{doc}`` and the essay's printed citation markers become their words; ``{cite:p}`` the author-year
   citation ("Pipes 1990, ch. 11") with the works cited listed at the end; ``{oldstyle}`` and ``{date}`` the dates
   as the book prints them; a ``{sic}`` mark the words as printed with the reading in brackets;
 - ``{glue:text}`` the value the notebook computed, a glued table the table itself, and a glued figure its caption,
-  which points to the code cell whose own output is the chart (the chart never needs myst-nb's glue to be seen).
+  which points to the code cell whose own output is the chart (the chart never needs myst-nb's glue to be seen);
+- a link to another chapter leads to its notebook when the download carries it, and is its words otherwise.
 
-A role or directive this module does not know stops the conversion with its name, so that no raw MyST reaches a
-reader unnoticed. The Markdown outputs of code cells (the chronology's table cites its sources) are converted too.
+A role, directive or Markdown node this module does not write (only those the chapters use) stops the conversion
+with its name, so that no raw MyST reaches a reader unnoticed. The Markdown outputs of code cells (the chronology's
+table cites its sources) are converted too.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
-import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import nbformat
-from pybtex.database import parse_file
+from docutils.parsers.rst import Directive, directives
+from markdown_it.renderer import RendererHTML
+from markdown_it.tree import SyntaxTreeNode
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.directives import parse_directive_text
+from myst_parser.parsers.mdit import create_md_parser
+from sphinx.util.nodes import split_explicit_title
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from coup1917.calendar import as_written, dual_date
 
-ROLE = re.compile(r"\{(?P<name>[a-z][\w:-]*)\}`(?P<text>[^`]*)`")
-FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<argument>.*)$")
-OPTION = re.compile(r"^:(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
-TARGET = re.compile(r"^\((?P<label>[^)\s]+)\)=\s*$")
-EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
-CITATION = re.compile(r"(?:\{(?P<pre>[^}]*)\})?(?P<key>[^{},\s]+)(?:\{(?P<post>[^}]*)\})?")
-PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<page>[\w.-]+)\.md(?P<anchor>#[\w-]+)?\)")
-STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+EDITORS_NOTE = "*Editors' note (a margin note in the book)*"
+STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)  # pandas' <style scoped>, which front ends show as text
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_])")  # what plain text escapes to stay text when written back
+DROPPED = {"myst_target", "myst_line_comment", "myst_block_break", "front_matter"}  # the book's, not the reader's
 
 
 class ConversionError(ValueError):
@@ -49,50 +55,48 @@ class Context:
     """What the conversion of one notebook needs besides the notebook."""
 
     labels: dict[str, str]  # bibliography key -> author-year label ("Pipes 1990")
+    myst_extensions: frozenset[str] = frozenset({"colon_fence"})  # the book's (_config.yml)
     pages_in_download: set[str] = field(default_factory=set)  # page stems whose notebooks travel with this one
     data_files: set[str] = field(default_factory=set)  # CSV file names in the download's data/ folder
-    # Glued name -> MIME bundle of what the notebook glued without displaying it: myst-nb keeps those outputs out of
-    # the executed notebook, in a sidecar file (glued_outputs reads it).
-    glued: dict[str, dict] = field(default_factory=dict)
     cited: list[str] = field(default_factory=list)  # keys in order of first citation (filled while converting)
+    glued: dict[str, dict] = field(default_factory=dict)  # glued name -> its MIME bundle (filled from the notebook)
+    chart_cells: dict[str, int] = field(default_factory=dict)  # glued name -> the index of the cell that glued it
+    cell: int = 0  # the index of the cell being converted
 
 
-def author_year_labels(bibfile: Path) -> dict[str, str]:
-    """The labels the book prints for each work of ``references.bib`` (the style of coup1917.sphinx.apparatus.citations)."""
-    from coup1917.sphinx.apparatus.citations import AuthorYearLabelStyle, AuthorYearSortingStyle
+class _AnyDirective(Directive):
+    """The shape of every directive the chapters use: an optional argument, options, a body."""
 
-    entries = list(parse_file(str(bibfile), bib_format="bibtex").entries.values())
-    ordered = AuthorYearSortingStyle().sort(entries)
-    return {entry.key: label for entry, label in zip(ordered, AuthorYearLabelStyle().format_labels(ordered))}
-
-
-def references_markdown(bibfile: Path, keys: list[str], labels: dict[str, str]) -> str:
-    """The works cited, as a Markdown list in the order of their labels, formatted as the bibliography page is."""
-    from coup1917.sphinx.apparatus.citations import AuthorYearLabelStyle, AuthorYearSortingStyle, AuthorYearStyle
-
-    bibliography = parse_file(str(bibfile), bib_format="bibtex")
-    style = AuthorYearStyle(label_style=AuthorYearLabelStyle, sorting_style=AuthorYearSortingStyle)
-    formatted = style.format_entries(bibliography.entries[key] for key in keys)
-    lines = sorted(f"- **{labels[entry.key]}.** {entry.text.render_as('markdown')}" for entry in formatted)
-    return "## Works cited\n\n*Editorial: the works cited in this notebook's notes.*\n\n" + "\n".join(lines)
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {"name": directives.unchanged}  # any option is read (as YAML, as myst-nb reads cell options)
 
 
-def glued_outputs(executed_path: Path) -> dict[str, dict]:
-    """The glued values myst-nb wrote beside an executed notebook (``<page>.glue.json``), by name."""
-    sidecar = executed_path.with_suffix(".glue.json")
-    if not sidecar.is_file():
-        return {}
-    return {name: output["data"] for name, output in json.loads(sidecar.read_text(encoding="utf-8")).items()}
+class _DirectiveWithoutOptions(_AnyDirective):
+    """A body that opens with a nested colon fence has no options, though its first line starts with a colon."""
+
+    option_spec = None
+
+
+@cache
+def _parser(extensions: frozenset[str]):
+    return create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
 
 
 def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) -> nbformat.NotebookNode:
-    """A copy of ``executed`` whose Markdown is plain, with ``first_cell`` first and the works cited last."""
+    """A copy of ``executed`` whose Markdown is plain, with ``first_cell`` first."""
     notebook = copy.deepcopy(executed)
-    glued = {**context.glued, **_glued_values(notebook)}
-    chart_cells = _chart_cells(notebook)
     for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if record:  # myst-nb's glue: the value under its name, the MIME prefix removed
+                prefix = record.get("mime_prefix", "")
+                context.glued[record["name"]] = {mime.removeprefix(prefix): data for mime, data in output.data.items()}
+                context.chart_cells[record["name"]] = index
+    for context.cell, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
-            cell.source = _convert_markdown(cell.source, context, glued, chart_cells, index)
+            cell.source = markdown(cell.source, context)
         elif cell.cell_type == "code":
             cell.metadata.pop("execution", None)  # nbclient's timings: two builds must give the same file
             # What glue stores without displaying it is no output to a reader (Jupyter shows "no renderer").
@@ -100,120 +104,127 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
                             if not output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")]
             for output in cell.outputs:
                 if "text/markdown" in output.get("data", {}):
-                    output.data["text/markdown"] = _inline(output.data["text/markdown"], context, glued)
+                    output.data["text/markdown"] = markdown(output.data["text/markdown"], context)
     notebook.cells.insert(0, nbformat.v4.new_markdown_cell(first_cell))
     return notebook
 
 
-def _glued_values(notebook: nbformat.NotebookNode) -> dict[str, dict]:
-    """Glued name -> its MIME bundle (prefix removed), from the outputs of myst-nb's ``glue``."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook")
-            if record:
-                prefix = record.get("mime_prefix", "")
-                values[record["name"]] = {mime.removeprefix(prefix): value for mime, value in output.data.items()}
-    return values
+def markdown(source: str, context: Context) -> str:
+    """MyST ``source`` as plain Markdown."""
+    return _blocks(SyntaxTreeNode(_parser(context.myst_extensions).parse(source)).children, context)
 
 
-def _chart_cells(notebook: nbformat.NotebookNode) -> dict[str, int]:
-    """Glued name -> index of the code cell that glued it."""
-    return {output.metadata.scrapbook["name"]: index for index, cell in enumerate(notebook.cells)
-            for output in cell.get("outputs", []) if output.get("metadata", {}).get("scrapbook")}
+def _blocks(children: list[SyntaxTreeNode], context: Context) -> str:
+    return "\n\n".join(text for text in (_block(node, context) for node in children) if text)
 
 
-def _convert_markdown(source: str, context: Context, glued: dict, chart_cells: dict, index: int) -> str:
-    lines, _ = _block(source.splitlines(), 0, None, context, glued, chart_cells, index)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+def _prefixed(text: str, first: str, rest: str) -> str:
+    """``text`` with ``first`` before its first line and ``rest`` before each other line."""
+    return "\n".join(((first if number == 0 else rest) + line).rstrip() for number, line in enumerate(text.split("\n")))
 
 
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
+def _block(node: SyntaxTreeNode, context: Context) -> str:
+    kind = node.type
+    if kind in DROPPED:
+        return ""
+    if kind == "paragraph":
+        return _inline(node.children, context)
+    if kind == "heading":
+        return f"{node.markup} {_inline(node.children, context)}"
+    if kind == "blockquote":
+        return _prefixed(_blocks(node.children, context), "> ", "> ")
+    if kind == "bullet_list":
+        return "\n".join(_prefixed(_blocks(item.children, context), f"{node.markup} ", "  ") for item in node.children)
+    if kind == "table":
+        return _table(node, context)
+    if kind in ("fence", "colon_fence") and node.info.startswith("{"):
+        name, _, first_line = node.info[1:].partition("}")
+        return _directive(name, first_line.strip(), node.content, context)
+    raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
-def _block(lines, start, fence, context, glued, chart_cells, index):
-    """Convert ``lines`` from ``start`` up to the line closing ``fence``; the lines and the index after it."""
-    out, position = [], start
-    while position < len(lines):
-        line = lines[position]
-        if fence and _closes(line, fence):
-            return out, position + 1
-        opened = FENCE.match(line)
-        if opened:
-            position += 1
-            options = {}
-            while position < len(lines) and OPTION.match(lines[position]):
-                option = OPTION.match(lines[position])
-                options[option["name"]] = option["value"]
-                position += 1
-            body, position = _block(lines, position, opened["fence"], context, glued, chart_cells, index)
-            out += ["", *_directive(opened["name"], opened["argument"].strip(), body, glued, chart_cells,
-                                    index, context), ""]
-            continue
-        if not TARGET.match(line) and not line.startswith("% "):
-            out.append(_inline(line, context, glued))
-        position += 1
-    if fence:
-        raise ConversionError(f"a {fence} fence is not closed")
-    return out, position
+def _table(node: SyntaxTreeNode, context: Context) -> str:
+    rows = [row for section in node.children for row in section.children]
+    aligns = [cell.attrs.get("style", "") for cell in rows[0].children]
+    rule = {"text-align:left": ":--", "text-align:right": "--:", "text-align:center": ":-:"}
+    lines = ["| " + " | ".join(_inline(cell.children, context) for cell in row.children) + " |" for row in rows]
+    lines.insert(1, "| " + " | ".join(rule.get(align, "---") for align in aligns) + " |")
+    return "\n".join(lines)
 
 
-def _directive(name, argument, body, glued, chart_cells, index, context) -> list[str]:
+def _directive(name: str, first_line: str, content: str, context: Context) -> str:
+    shape = _DirectiveWithoutOptions if content.lstrip().startswith(":::") else _AnyDirective
+    parsed = parse_directive_text(shape, first_line, content, validate_options=False)
+    argument = parsed.arguments[0] if parsed.arguments else ""
+    body = markdown("\n".join(parsed.body), context)
     if name == "margin":
-        return ["> *Editors' note (a margin note in the book)*", ">", *[f"> {line}".rstrip() for line in body]]
+        return _prefixed(f"{EDITORS_NOTE}\n\n{body}", "> ", "> ")
     if name == "dropdown":
-        return [f"<details><summary>{_inline(argument, context, glued)}</summary>", "", *body, "", "</details>"]
+        return f"<details><summary>{markdown(argument, context)}</summary>\n\n{body}\n\n</details>"
     if name == "div":
         return body
     if name == "table":
-        return [f"**{_inline(argument, context, glued)}**", "", *body]
+        return f"**{markdown(argument, context)}**\n\n{body}"
     if name == "glue":
-        return [_glued_block(argument, glued)]
+        return _glued_block(_glued(argument, context))
     if name == "glue:figure":
-        if argument not in chart_cells:
+        if argument not in context.chart_cells:
             raise ConversionError(f"{{glue:figure}} {argument!r}: no cell of the notebook glued it")
-        where = "above" if chart_cells[argument] < index else "below"
-        cell = f"the code cell {where}" if abs(chart_cells[argument] - index) == 1 else f"a code cell {where}"
-        return [f"**Figure.** *The chart is the output of {cell}.*", "", *body]
+        distance = context.chart_cells[argument] - context.cell
+        cell = f"{'the' if abs(distance) == 1 else 'a'} code cell {'above' if distance < 0 else 'below'}"
+        return f"**Figure.** *The chart is the output of {cell}.*\n\n{body}"
     raise ConversionError(f"directive {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
-def _glued_block(name: str, glued: dict) -> str:
-    bundle = _glued(name, glued)
+def _glued_block(bundle: dict) -> str:
     if "text/markdown" in bundle:
         return bundle["text/markdown"]
-    if "text/html" in bundle:  # a DataFrame: its table, without the <style> front ends show as text
+    if "text/html" in bundle:  # a DataFrame: its table
         return STYLE.sub("", bundle["text/html"])
     return "```\n" + bundle.get("text/plain", "") + "\n```"
 
 
-def _glued(name: str, glued: dict) -> dict:
-    if name not in glued:
+def _glued(name: str, context: Context) -> dict:
+    if name not in context.glued:
         raise ConversionError(f"nothing glued under {name!r}")
-    return glued[name]
+    return context.glued[name]
 
 
-def _inline(text: str, context: Context, glued: dict) -> str:
-    text = ROLE.sub(lambda match: _role(match["name"], match["text"], context, glued), text)
-    return PAGE_LINK.sub(lambda match: _page_link(match, context), text)
+def _inline(children: list[SyntaxTreeNode], context: Context) -> str:
+    return "".join(_inline_node(node, context) for node in children)
 
 
-def _page_link(match: re.Match, context: Context) -> str:
-    if match["page"] in context.pages_in_download:
-        return f"[{match['text']}]({match['page']}.ipynb{match['anchor'] or ''})"
-    return match["text"]
+def _inline_node(node: SyntaxTreeNode, context: Context) -> str:
+    kind = node.type
+    if kind == "inline":
+        return _inline(node.children, context)
+    if kind == "text":
+        return MARKDOWN_SPECIALS.sub(r"\\\1", node.content)
+    if kind == "softbreak":
+        return "\n"
+    if kind in ("em", "strong"):
+        return f"{node.markup}{_inline(node.children, context)}{node.markup}"
+    if kind == "code_inline":
+        return f"{node.markup}{node.content}{node.markup}"
+    if kind == "link":
+        return _link(str(node.attrs["href"]), _inline(node.children, context), context)
+    if kind == "myst_role":
+        return _role(node.meta["name"], node.content, context)
+    raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
-def _words(text: str) -> str:
-    explicit = EXPLICIT.match(text)
-    return explicit["text"] if explicit else text
+def _link(href: str, words: str, context: Context) -> str:
+    page, _, anchor = href.partition("#")
+    if "://" in href or not page.endswith(".md"):
+        return f"[{words}]({href})"
+    stem = Path(page).stem
+    return f"[{words}]({stem}.ipynb{'#' + anchor if anchor else ''})" if stem in context.pages_in_download else words
 
 
-def _role(name: str, text: str, context: Context, glued: dict) -> str:
+def _role(name: str, text: str, context: Context) -> str:
+    _, words, target = split_explicit_title(text)
     if name in ("term", "doc", "ref", "numref", "printed-cite"):
-        return _words(text)
+        return words
     if name == "oldstyle":
         return dual_date(text)
     if name == "date":
@@ -222,13 +233,11 @@ def _role(name: str, text: str, context: Context, glued: dict) -> str:
         printed, reading, _reason = (part.strip() for part in text.split("::"))
         return f"{printed} [*sic*; read: {reading}]"
     if name == "download":
-        explicit = EXPLICIT.match(text)
-        words, target = (explicit["text"], explicit["target"]) if explicit else (text, text)
         file = Path(target).name
         return f"[{words}](data/{file})" if file in context.data_files else words
     if name in ("glue:text", "glue"):
         key, _, spec = text.partition(":")
-        return _glued_text(_glued(key, glued), spec)
+        return _glued_text(_glued(key, context), spec)
     if name in ("cite:p", "cite:t", "cite"):
         return _citation(name, text, context)
     raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
@@ -245,12 +254,19 @@ def _glued_text(bundle: dict, spec: str) -> str:
 
 def _citation(name: str, text: str, context: Context) -> str:
     parts = []
-    for cited in CITATION.finditer(text):
-        if cited["key"] not in context.labels:
-            raise ConversionError(f"{{{name}}}: {cited['key']!r} is not a key of references.bib")
-        if cited["key"] not in context.cited:
-            context.cited.append(cited["key"])
-        label = context.labels[cited["key"]]
-        parts.append(" ".join(filter(None, (cited["pre"], label))) + (f", {cited['post']}" if cited["post"] else ""))
+    for cited in parse_citation_targets(text):
+        if cited.key not in context.labels:
+            raise ConversionError(f"{{{name}}}: {cited.key!r} is not a key of references.bib")
+        if cited.key not in context.cited:
+            context.cited.append(cited.key)
+        parts.append(" ".join(filter(None, (cited.pre, context.labels[cited.key])))
+                     + (f", {cited.post}" if cited.post else ""))
     joined = "; ".join(parts)
     return joined if name == "cite:t" else f"({joined})"
+
+
+def references_markdown(works: dict[str, str], context: Context) -> str:
+    """The works cited, as a Markdown list in the order of their labels; ``works``: each work of the bibliography
+    in Markdown, by key (:func:`coup1917.book.citations.formatted_entries`)."""
+    lines = sorted(f"- **{context.labels[key]}.** {works[key]}" for key in context.cited)
+    return "## Works cited\n\n*Editorial: the works cited in this notebook's notes.*\n\n" + "\n".join(lines)

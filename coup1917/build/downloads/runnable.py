@@ -1,49 +1,70 @@
 """The runnable downloads: each chapter, and the whole book, as a zip that runs without this repository.
 
-A chapter's zip holds one folder, named after the chapter, with
+The build writes them once the HTML book is built and checked, from the built site, into it (``notebooks/``): the
+notebooks the site offers (``_sources/<page>.ipynb``, with the outputs the pages show, glued values included). A
+chapter's zip holds one folder, named after the chapter, with
 
-- the executed notebook, its Markdown made plain by :mod:`coup1917.build.downloads.portable` and a first cell saying how to run it;
+- the notebook, its Markdown made plain by :mod:`coup1917.build.downloads.portable` and a first cell saying how
+  to run it;
 - ``data/``: the tables the notebook loads and a ``datapackage.json`` describing exactly those;
-- the edition's package as a wheel with all its data inside (``coup1917/edition-data``, where
-  :data:`coup1917.DATA_DIR` finds it once installed), built by pip from the pinned setuptools, reproducibly;
+- what a chapter imports of the edition's package as a wheel with all its data inside (``coup1917/edition-data``,
+  where :data:`coup1917.DATA_DIR` finds it once installed), built by pip from the pinned setuptools, reproducibly;
 - ``requirements.txt``: the wheel, and every public package the notebook's code needs, pinned as
-  ``requirements.lock`` pins it: the distributions its cells and the package modules they use import (read with
-  ``ast``, as :mod:`coup1917.sphinx.execution_inputs` reads them), and everything those require.
+  ``requirements.lock`` pins it: the distributions its cells and the package modules they use import
+  (:mod:`coup1917.book.inputs`), and everything those require.
 
 The whole book's zip holds every notebook in one folder with the union of the data and requirements. Archives
-and wheel are reproducible: entries sorted, timestamps fixed (``SOURCE_DATE_EPOCH`` for the wheel).
+and wheel are reproducible: entries sorted, timestamps fixed (:mod:`coup1917.book.archive`).
 """
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
-from contextlib import suppress
+import tomllib
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-import jupytext
 import nbformat
-from jupyter_cache import get_cache
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from coup1917 import PACKAGED_DATA
+from coup1917 import PACKAGED_DATA, book, data
+from coup1917.book import citations, inputs
+from coup1917.book.archive import SOURCE_DATE_EPOCH, write_zip
 from coup1917.build.downloads import portable
-from coup1917.sphinx.execution_inputs import execution_inputs
 
-PACKAGE = "coup1917"
-SOURCE_DATE_EPOCH = 946684800  # 2000-01-01T00:00:00Z, the timestamp of the site zip's entries too
-ZIP_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
 WHEEL_TIMEOUT = 300  # seconds for pip to build the wheel
-LOCK_PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s\\;]+)", re.M)
+
+
+class DownloadFailed(Exception):
+    """A runnable download cannot be written; the message begins with the file at fault."""
+
+
+# The wheel's own project: the edition's name and version, the package's top level and the data inside it.
+WHEEL_PROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "{version}"
+description = "What the edition's notebooks import: its data, loaded and checked, and its chart helpers"
+requires-python = "{requires-python}"
+
+[tool.setuptools]
+packages = ["coup1917"]
+
+[tool.setuptools.package-data]
+coup1917 = ["edition-data/*"]
+"""
 
 FIRST_CELL = """\
 **To run this notebook:** in its folder, `pip install -r requirements.txt` into a Python 3.11+ environment (a new \
@@ -54,53 +75,20 @@ cells. The editors' margin notes show here as quotations; JupyterLab with `jupyt
 MyST sources as the book does."""
 
 
-def imported_distributions(code: list[str], package_dir: Path) -> set[str]:
-    """The distributions (canonical names) whose modules ``code`` imports, directly or through the edition's
-    package modules it imports (followed through their own imports); the package itself and the standard
-    library are left out."""
-    providers = importlib.metadata.packages_distributions()
-    pending = [_parse(source) for source in code]
-    seen_modules: set[str] = set()
-    distributions: set[str] = set()
-    while pending:
-        for module in _imports(pending.pop()):
-            top = module.partition(".")[0]
-            if top == PACKAGE:
-                path = _package_module(module, package_dir)
-                if path and path not in seen_modules:
-                    seen_modules.add(path)
-                    pending.append(_parse(Path(path).read_text(encoding="utf-8")))
-            elif top not in sys.stdlib_module_names:
-                if top not in providers:
-                    raise LookupError(f"no installed distribution provides the module {top!r}")
-                distributions |= {canonicalize_name(name) for name in providers[top]}
-    return distributions
+def imported_distributions(modules: set[str]) -> set[str]:
+    """The distributions (canonical names) that provide ``modules``, leaving out the edition's package and the
+    standard library."""
+    providers = _providers()
+    tops = {module.partition(".")[0] for module in modules} - {inputs.PACKAGE, *sys.stdlib_module_names}
+    unknown = sorted(tops - providers.keys())
+    if unknown:
+        raise LookupError(f"no installed distribution provides the module {unknown[0]!r}")
+    return {canonicalize_name(name) for top in tops for name in providers[top]}
 
 
-def _parse(source: str) -> ast.AST:
-    # IPython magics and shell escapes are not Python (as in coup1917.sphinx.execution_inputs).
-    return ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
-
-
-def _imports(tree: ast.AST) -> set[str]:
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules.add(node.module)
-            if node.module == PACKAGE or node.module.startswith(PACKAGE + "."):
-                modules |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return modules
-
-
-def _package_module(module: str, package_dir: Path) -> str | None:
-    """The source file of one of the package's modules, or None when the name is not a module (a function)."""
-    parts = module.split(".")[1:]
-    for candidate in (package_dir.joinpath(*parts).with_suffix(".py"), package_dir.joinpath(*parts, "__init__.py")):
-        if candidate.is_file():
-            return str(candidate)
-    return None
+@cache
+def _providers() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()  # reads every installed distribution's files: seconds
 
 
 def requirement_closure(distributions: set[str]) -> set[str]:
@@ -123,15 +111,18 @@ def requirement_closure(distributions: set[str]) -> set[str]:
 
 
 def locked_versions(lock: Path) -> dict[str, str]:
-    return {canonicalize_name(match["name"]): match["version"]
-            for match in LOCK_PIN.finditer(lock.read_text(encoding="utf-8"))}
+    """Name -> version of each pin of a pip-compile lock (a requirement line ``name==version \\``, then its
+    indented hashes and comments)."""
+    pins = [Requirement(line.rstrip(" \\")) for line in lock.read_text(encoding="utf-8").splitlines()
+            if line[:1].isalnum()]
+    return {canonicalize_name(pin.name): next(iter(pin.specifier)).version for pin in pins}
 
 
 def requirements_text(distributions: set[str], lock: Path, wheel: str, what: str) -> str:
     versions = locked_versions(lock)
     missing = sorted(distributions - versions.keys())
     if missing:
-        raise LookupError(f"{lock}: no pin for {', '.join(missing)}, which {what} needs")
+        raise DownloadFailed(f"{lock.name}: no pin for {', '.join(missing)}, which {what} needs")
     pins = [f"{name}=={versions[name]}" for name in sorted(distributions)]
     return "\n".join([
         f"# What {what} needs, pinned as the edition was built with them. Install from this folder:",
@@ -142,20 +133,32 @@ def requirements_text(distributions: set[str], lock: Path, wheel: str, what: str
 
 
 def build_wheel(book_dir: Path, out_dir: Path) -> Path:
-    """The edition's package as a wheel, its data inside, built by pip with the environment's pinned setuptools."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """What a chapter imports as a wheel, the data inside, built by pip with the environment's pinned setuptools.
+
+    The wheel holds the package's top level (data, escape, charts, audit, calendar: what the chapters import) and
+    not its subpackages: the book's structure, the Sphinx extensions and the build need Sphinx and Jupyter Book,
+    which a reader running a notebook has no use for and which its requirements do not install."""
+    project = tomllib.loads((book_dir / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     with tempfile.TemporaryDirectory() as staging:
-        source = Path(staging) / PACKAGE
-        shutil.copy2(book_dir / "pyproject.toml", source.parent / "pyproject.toml")
-        shutil.copytree(book_dir / PACKAGE, source, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        source = Path(staging) / inputs.PACKAGE
+        source.mkdir()
+        for module in (book_dir / inputs.PACKAGE).glob("*.py"):
+            shutil.copy2(module, source / module.name)
         shutil.copytree(book_dir / "data", source / PACKAGED_DATA.name)
+        (source.parent / "pyproject.toml").write_text(WHEEL_PROJECT.format(**project), encoding="utf-8")
         built = Path(staging) / "dist"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-             "--wheel-dir", str(built), str(source.parent)],
-            check=True, timeout=WHEEL_TIMEOUT, capture_output=True, text=True,
-            env={**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), "PYTHONHASHSEED": "0"},
-            stdin=subprocess.DEVNULL)
+        try:
+            pip = subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+                 "--wheel-dir", str(built), str(source.parent)],
+                timeout=WHEEL_TIMEOUT, capture_output=True, text=True,
+                env={**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), "PYTHONHASHSEED": "0"},
+                stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise DownloadFailed(f"pyproject.toml: pip wheel did not finish within {WHEEL_TIMEOUT} s") from None
+        if pip.returncode:
+            raise DownloadFailed(f"pyproject.toml: pip could not build the wheel of the runnable downloads: "
+                                 f"{pip.stderr.strip().splitlines()[-1] if pip.stderr.strip() else pip.returncode}")
         (wheel,) = built.glob("*.whl")
         return Path(shutil.copy2(wheel, out_dir / wheel.name))
 
@@ -168,71 +171,75 @@ def data_package(descriptor: Path, tables: set[Path]) -> tuple[bytes, dict[str, 
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), files
 
 
-def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:
-    """The chapter with the outputs the book shows.
-
-    myst-nb writes the executed notebook (``written``), but when it takes the outputs from its execution cache it
-    writes the notebook as read, without them (myst-nb 1.4.0, ``myst_nb/sphinx_.py``: ``nb_renderer.write_file``
-    gets the notebook before ``merge_match_into_notebook``); the outputs are then taken from the cache, matched
-    as myst-nb matches them."""
-    if cache_dir is not None:
-        with suppress(KeyError):
-            return get_cache(cache_dir).merge_match_into_notebook(jupytext.read(source, fmt="md:myst"))[1]
-    return nbformat.read(written, as_version=4)
+@dataclass
+class Chapter:
+    source: Path  # the page, for messages
+    notebook: nbformat.NotebookNode  # as the site offers it, with the outputs the page shows
+    tables: set[Path]
+    distributions: set[str]
 
 
-def write_downloads(book_dir: Path, executed: dict[Path, Path], out_dir: Path, book_name: str,
-                    cache_dir: Path | None = None) -> list[Path]:
-    """A zip for each chapter (source page -> the executed notebook myst-nb wrote) and ``book_name``.zip for all
-    of them, in ``out_dir``; the paths written. ``cache_dir``: myst-nb's execution cache, if it uses one."""
+@dataclass
+class Shared:
+    """What every zip of one build shares."""
+    book_dir: Path
+    wheel: Path
+    labels: dict[str, str]  # bibliography key -> author-year label
+    works: dict[str, str]  # bibliography key -> the work in Markdown
+    myst_extensions: frozenset[str]  # the book's (_config.yml), to read its Markdown as the book does
+
+
+def write_downloads(book_dir: Path, html_dir: Path) -> list[Path]:
+    """A zip for each notebook the built site offers (``html_dir/_sources/<page>.ipynb``), and one for all of them,
+    into ``html_dir/notebooks``; the paths written."""
+    out_dir = html_dir / book.RUNNABLE_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
-    lock = book_dir / "requirements.lock"
-    labels = portable.author_year_labels(book_dir / "references.bib")
-    with tempfile.TemporaryDirectory() as scratch:
-        wheel = build_wheel(book_dir, Path(scratch))
-        chapters = {}
-        for source, notebook_path in executed.items():
-            code = [cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"]
-            tables = {Path(path) for path in execution_inputs(source) if path.endswith(".csv")}
-            distributions = requirement_closure(imported_distributions(code, book_dir / PACKAGE))
-            notebook = executed_notebook(source, notebook_path, cache_dir)
-            chapters[source] = (notebook, portable.glued_outputs(notebook_path), tables, distributions)
-        written = []
-        for source, (notebook, glued, tables, distributions) in chapters.items():
-            written.append(_write_zip(out_dir / f"{source.stem}.zip", book_dir, {source: (notebook, glued)},
-                                      tables, distributions, wheel, labels, lock, f"{source.stem}.ipynb"))
-        every_table = set().union(*(tables for _, _, tables, _ in chapters.values()))
-        every_distribution = set().union(*(distributions for _, _, _, distributions in chapters.values()))
-        written.append(_write_zip(out_dir / f"{book_name}.zip", book_dir,
-                                  {source: (notebook, glued) for source, (notebook, glued, _, _) in chapters.items()},
-                                  every_table, every_distribution, wheel, labels, lock, "the book's notebooks"))
-    return written
-
-
-def _write_zip(archive_path, book_dir, notebooks, tables, distributions, wheel, labels, lock, what) -> Path:
-    descriptor, files = data_package(book_dir / "data" / "datapackage.json", tables)
-    stems = {source.stem for source in notebooks}
+    sources = book.pages_on_disk(book_dir)
+    chapters = []
+    for docname in book.reading_order(book_dir):
+        offered = html_dir / "_sources" / f"{docname}.ipynb"
+        if offered.is_file():
+            notebook = nbformat.read(offered, as_version=4)
+            where = sources[docname].relative_to(book_dir)
+            read = inputs.read_inputs([cell.source for cell in notebook.cells if cell.cell_type == "code"], str(where))
+            try:
+                distributions = requirement_closure(imported_distributions(read.modules))
+            except LookupError as error:
+                raise DownloadFailed(f"{where}: {error}") from None
+            chapters.append(Chapter(sources[docname], notebook, inputs.table_files(read) - {data.DESCRIPTOR},
+                                    distributions))
     bib = book_dir / "references.bib"
+    with tempfile.TemporaryDirectory() as scratch:
+        shared = Shared(book_dir, build_wheel(book_dir, Path(scratch)), citations.author_year_labels(bib),
+                        citations.formatted_entries(bib, "markdown"),
+                        frozenset(book.config(book_dir)["parse"]["myst_enable_extensions"]))
+        zips = [(chapter.source.stem, [chapter], f"{chapter.source.stem}.ipynb") for chapter in chapters]
+        zips.append((book.runnable_book_name(book_dir), chapters, "the book's notebooks"))
+        return [_write_zip(out_dir / f"{name}.zip", included, shared, what) for name, included, what in zips]
+
+
+def _write_zip(archive_path: Path, chapters: list[Chapter], shared: Shared, what: str) -> Path:
+    tables = set().union(*(chapter.tables for chapter in chapters))
+    descriptor, files = data_package(shared.book_dir / "data" / "datapackage.json", tables)
+    distributions = set().union(*(chapter.distributions for chapter in chapters))
+    lock = shared.book_dir / "requirements.lock"
     entries = {
-        "requirements.txt": requirements_text(distributions, lock, wheel.name, what).encode("utf-8"),
-        wheel.name: wheel.read_bytes(),
+        "requirements.txt": requirements_text(distributions, lock, shared.wheel.name, what).encode("utf-8"),
+        shared.wheel.name: shared.wheel.read_bytes(),
         "data/datapackage.json": descriptor,
         **{f"data/{name}": path.read_bytes() for name, path in files.items()},
     }
-    for source, (executed, glued) in notebooks.items():
-        context = portable.Context(labels=labels, pages_in_download=stems, data_files=set(files), glued=glued)
-        notebook = portable.convert(executed, context, FIRST_CELL)
+    for chapter in chapters:
+        context = portable.Context(labels=shared.labels, myst_extensions=shared.myst_extensions,
+                                   data_files=set(files), pages_in_download={other.source.stem for other in chapters})
+        try:
+            notebook = portable.convert(chapter.notebook, context, FIRST_CELL)
+        except portable.ConversionError as error:
+            raise DownloadFailed(f"{chapter.source.relative_to(shared.book_dir)}: {error}") from None
         if context.cited:
-            notebook.cells.append(nbformat.v4.new_markdown_cell(
-                portable.references_markdown(bib, context.cited, labels)))
+            notebook.cells.append(nbformat.v4.new_markdown_cell(portable.references_markdown(shared.works, context)))
         for number, cell in enumerate(notebook.cells, start=1):  # stable ids: two builds give the same file
             cell.id = f"cell-{number}"
-        entries[f"{source.stem}.ipynb"] = nbformat.writes(notebook).encode("utf-8") + b"\n"
+        entries[f"{chapter.source.stem}.ipynb"] = nbformat.writes(notebook).encode("utf-8") + b"\n"
     top = archive_path.stem
-    with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            entry = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, entries[name])
-    return archive_path
+    return write_zip(archive_path, ((f"{top}/{name}", entries[name]) for name in sorted(entries)))

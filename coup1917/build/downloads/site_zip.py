@@ -10,12 +10,12 @@ site keeps them. The archive is reproducible: entries sorted, with a fixed times
 """
 
 import sys
-import zipfile
 from pathlib import Path
+
+from coup1917.book.archive import write_zip
 
 OPTIONS = Path("_static") / "documentation_options.js"
 SUMMARIES_ON, SUMMARIES_OFF = "SHOW_SEARCH_SUMMARY: true", "SHOW_SEARCH_SUMMARY: false"
-_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
 
 
 def offline_options(html_dir: Path) -> bytes:
@@ -30,12 +30,9 @@ def write(html_dir: Path, archive_path: Path) -> None:
         raise ValueError(f"{html_dir}: no index.html; build the site first (make book pdf)")
     top = archive_path.stem
     replaced = {OPTIONS: offline_options(html_dir)}
-    with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in html_dir.rglob("*") if p.is_file()):
-            relative = path.relative_to(html_dir)
-            entry = zipfile.ZipInfo(f"{top}/{relative.as_posix()}", date_time=_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, replaced.get(relative) or path.read_bytes())
+    files = (path.relative_to(html_dir) for path in sorted(html_dir.rglob("*")) if path.is_file())
+    write_zip(archive_path, ((f"{top}/{file.as_posix()}", replaced.get(file) or (html_dir / file).read_bytes())
+                             for file in files))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
-from sphinx_design.dropdown import dropdown_main
+from sphinx_design.shared import is_component
 
 from coup1917 import ROOT
 from coup1917.sphinx.charts import export as chart_export
@@ -186,12 +186,13 @@ class NameCharts(SphinxPostTransform):
     "*Text alternative.*" paragraph. A chart without them is reported (a warning: the build stops). The figure's
     data table is written open, for readers without scripts; charts.js closes it."""
 
-    default_priority = 400  # after myst-nb has chosen each output's MIME type (priority 4)
+    # After myst-nb has chosen each output's MIME type (priority 4), before sphinx-design writes its dropdowns (199).
+    default_priority = 150
     formats = ("html",)
 
     def run(self, **kwargs) -> None:
         for chart in self.document.findall(plotly_chart):
-            figure = next((node for node in _ancestors(chart) if isinstance(node, nodes.figure)), None)
+            figure = enclosing_figure(chart)
             caption = figure.next_node(nodes.caption) if figure is not None else None
             alternative = text_alternative(figure) if figure is not None else None
             if caption is None or alternative is None:
@@ -202,15 +203,22 @@ class NameCharts(SphinxPostTransform):
                 alternative["ids"].append(f"{figure['ids'][0]}-text-alternative")
             chart["label"] = " ".join(caption.astext().split())
             chart["describedby"] = alternative["ids"][0]
-            for dropdown in figure.findall(dropdown_main):
+            for dropdown in figure.findall(is_dropdown):
                 dropdown["opened"] = True
-                dropdown["classes"].append(CHART_DATA_CLASS)
+                dropdown["container_classes"].append(CHART_DATA_CLASS)
 
 
-def _ancestors(node: nodes.Node):
+def is_dropdown(node: nodes.Node) -> bool:
+    """A sphinx-design dropdown, before its HTML transform (priority 199) makes it a ``<details>``."""
+    return is_component(node, "dropdown")
+
+
+def enclosing_figure(node: nodes.Node) -> nodes.figure | None:
     while node.parent is not None:
         node = node.parent
-        yield node
+        if isinstance(node, nodes.figure):
+            return node
+    return None
 
 
 def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:

@@ -1,5 +1,6 @@
 """The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF and EPUB
-of the whole book.
+of the whole book. The extension writes the notebooks; the zips, the PDF and the EPUB are made by the build and
+linked here by their names (:mod:`coup1917.book`).
 
 The theme lists a page's ``.ipynb`` only when a launch provider (Binder, JupyterHub...) is configured, which would
 point readers at the network. Instead the build copies the notebook myst-nb executed for the page, the one whose
@@ -8,13 +9,15 @@ the browser; it becomes the link to the PDF edition, which ``make pdf`` copies i
 edition (``make epub``) follows it. The EPUB builder renders the same pages but has no download menu.
 """
 
-import logging
+from contextlib import suppress
 from pathlib import Path
 
+import jupytext
 import nbformat
+from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 
-from coup1917.build.downloads import runnable
+from coup1917 import book
 
 
 def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -29,95 +32,59 @@ def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
     # The outputs the page shows (myst-nb writes a notebook taken from its cache without them). Cell ids are
     # random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so that two builds
     # of one commit offer the same file.
-    notebook = runnable.executed_notebook(Path(app.env.doc2path(pagename)), executed, _cache_dir(notebooks))
+    notebook = executed_notebook(Path(app.env.doc2path(pagename)), executed, _cache_dir(notebooks))
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
     nbformat.write(notebook, copy)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def pdf_name(app: Sphinx) -> str:
-    """The PDF's file name, from the LaTeX target named in ``_config.yml`` (latex.latex_documents.targetname)."""
-    return Path(app.config.latex_documents[0][1]).with_suffix(".pdf").name
-
-
 def epub_name(app: Sphinx) -> str:
     """The EPUB's file name: the PDF's, with the EPUB's extension."""
-    return Path(pdf_name(app)).with_suffix(".epub").name
+    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".epub"))
 
 
-def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    for group in context.get("header_buttons", []):
-        if group.get("label") != "download-buttons":
-            continue
-        for index, button in enumerate(group["buttons"]):
-            if button.get("label") == "download-pdf-button":
-                group["buttons"][index:index + 1] = [{
-                    "type": "link",
-                    "url": context["pathto"](pdf_name(app), 1),
-                    "text": "PDF edition",
-                    "tooltip": "Download the whole book as a PDF",
-                    "icon": "fas fa-file-pdf",
-                    "label": "download-pdf-button",
-                }, {
-                    "type": "link",
-                    "url": context["pathto"](epub_name(app), 1),
-                    "text": "EPUB edition",
-                    "tooltip": "Download the whole book as an EPUB, for e-readers",
-                    "icon": "fas fa-book",
-                    "label": "download-epub-button",
-                }]
-                break
+def _link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
+    """A button of the theme's download menu that links a file of the site."""
+    return {"type": "link", "url": context["pathto"](path, 1), "text": text, "tooltip": tooltip,
+            "icon": f"fas {icon}", "label": label}
 
 
-# --- The runnable downloads (coup1917.build.downloads.runnable): a zip per notebook page and one for the whole book -----------
-
-RUNNABLE_DIR = "notebooks"
-
-
-class _WarningCount(logging.Handler):
-    """Counts the warnings and errors of the build, logged as Sphinx logs them (under the ``sphinx`` logger)."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+def _download_buttons(context: dict) -> list[dict]:
+    return next((group["buttons"] for group in context.get("header_buttons", [])
+                 if group.get("label") == "download-buttons"), [])
 
 
-_WARNINGS = _WarningCount()
-
-
-def runnable_book_name(app: Sphinx) -> str:
-    return f"{Path(pdf_name(app)).stem}-notebooks"
-
-
-def offer_runnable_zips(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    buttons = [{"type": "link", "url": context["pathto"](f"{RUNNABLE_DIR}/{runnable_book_name(app)}.zip", 1),
-                "text": "Runnable book (.zip)", "tooltip": "Every chapter as a notebook, with its data and "
-                "requirements, to run in your own Jupyter", "icon": "fas fa-file-zipper", "label": "runnable-book"}]
-    if context.get("ipynb_source"):  # a notebook page (offer_notebook)
-        buttons.insert(0, {"type": "link", "url": context["pathto"](
-            f"{RUNNABLE_DIR}/{Path(pagename).name}.zip", 1), "text": "Runnable notebook (.zip)",
-            "tooltip": "This chapter as a notebook, with its data and requirements, to run in your own Jupyter",
-            "icon": "fas fa-file-zipper", "label": "runnable-notebook"})
-    for group in context.get("header_buttons", []):
-        if group.get("label") == "download-buttons":
-            group["buttons"].extend(buttons)
-
-
-def write_runnable_zips(app: Sphinx, exception) -> None:
-    notebooks = getattr(app.env, "mystnb_config", None)
-    if exception or app.builder.format != "html" or not notebooks:
+def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The theme's ".pdf" entry (print this page) gives way to the PDF and EPUB editions; the runnable zips,
+    which the build writes into the site (:mod:`coup1917.build.downloads.runnable`), follow."""
+    buttons, srcdir = _download_buttons(context), Path(app.srcdir)
+    if not (srcdir / book.CONFIG).is_file():  # a plain Sphinx project (the tests' fixtures): no editions, no zips
         return
-    executed = {Path(app.env.doc2path(docname)): Path(notebooks.output_folder) / f"{docname}.ipynb"
-                for docname in sorted(app.env.found_docs)}
-    executed = {source: path for source, path in executed.items() if path.is_file()}
-    if _WARNINGS.count:  # the build fails (-W) and has said why; a failed cell leaves no outputs to offer
-        return
-    runnable.write_downloads(Path(app.srcdir), executed, Path(app.outdir) / RUNNABLE_DIR, runnable_book_name(app),
-                             _cache_dir(notebooks))
+    runnable = f"{book.RUNNABLE_DIR}/{book.runnable_book_name(srcdir)}.zip"
+    what = "as a notebook, with its data and requirements, to run in your own Jupyter"
+    buttons[:] = [button for button in buttons if button.get("label") != "download-pdf-button"] + [
+        _link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
+              "download-pdf-button"),
+        _link(context, epub_name(app), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
+              "download-epub-button"),
+        *([_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",
+                 f"This chapter {what}", "fa-file-zipper", "runnable-notebook")]
+          if context.get("ipynb_source") else []),  # a notebook page (offer_notebook)
+        _link(context, runnable, "Runnable book (.zip)", f"Every chapter {what}", "fa-file-zipper", "runnable-book")]
+
+
+def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:
+    """The chapter with the outputs the book shows.
+
+    myst-nb writes the executed notebook (``written``), but when it takes the outputs from its execution cache it
+    writes the notebook as read, without them (myst-nb 1.4.0, ``myst_nb/sphinx_.py``: ``nb_renderer.write_file``
+    gets the notebook before ``merge_match_into_notebook``); the outputs are then taken from the cache, matched
+    as myst-nb matches them."""
+    if cache_dir is not None:
+        with suppress(KeyError):
+            return get_cache(cache_dir).merge_match_into_notebook(jupytext.read(source, fmt="md:myst"))[1]
+    return nbformat.read(written, as_version=4)
 
 
 def _cache_dir(notebooks) -> Path | None:
@@ -128,9 +95,5 @@ def _cache_dir(notebooks) -> Path | None:
 def setup(app: Sphinx) -> dict:
     # Around the theme's add_header_buttons (priority 501): the notebook before it, the PDF link after it.
     app.connect("html-page-context", offer_notebook, priority=500)
-    app.connect("html-page-context", link_pdf_edition, priority=502)
-    app.connect("html-page-context", offer_runnable_zips, priority=502)
-    app.connect("build-finished", write_runnable_zips)
-    _WARNINGS.count = 0
-    logging.getLogger("sphinx").addHandler(_WARNINGS)
+    app.connect("html-page-context", link_editions, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

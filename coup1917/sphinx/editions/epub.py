@@ -24,7 +24,6 @@ import os
 import time
 from pathlib import Path
 from xml.dom import minidom
-from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 import plotly.graph_objects as go
 from bs4 import BeautifulSoup
@@ -38,12 +37,13 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
 from coup1917.sphinx.editions.downloads import epub_name
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.margins.latex_margins import AttachMarginsToParagraphs, is_margin
 from coup1917.sphinx.editions.metadata import Edition, edition_of
-from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, text_alternative
+from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, enclosing_figure, is_dropdown, text_alternative
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +79,8 @@ class EditionEpubBuilder(Epub3Builder):
         """The archive as Sphinx writes it (``mimetype`` first and stored), each entry dated SOURCE_DATE_EPOCH."""
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
-        # Under the PDF's name (Jupyter Book sets the LaTeX target only once the builder is running).
-        with ZipFile(Path(self.outdir, epub_name(self.app)), "w") as archive:
-            for name in names:
-                entry = ZipInfo(name, date_time=stamp[:6])
-                entry.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                archive.writestr(entry, Path(self.outdir, name).read_bytes())
+        entries = ((name, Path(self.outdir, name).read_bytes()) for name in names)
+        write_zip(Path(self.outdir, epub_name(self.app)), entries, date_time=stamp[:6], stored=frozenset({"mimetype"}))
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
@@ -186,9 +181,8 @@ class OpenDropdowns(SphinxPostTransform):
     builders = ("epub",)
 
     def run(self, **kwargs) -> None:
-        for dropdown in list(self.document.findall(nodes.container)):
-            if dropdown.get("design_component") == "dropdown":
-                dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
+        for dropdown in list(self.document.findall(is_dropdown)):
+            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
 
 
 class ReaderFriendlyPages(SphinxPostTransform):
@@ -267,19 +261,13 @@ def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def chart_alt_text(image: nodes.image) -> str | None:
     """The figure's caption and its "*Text alternative.*" paragraph, as one text."""
-    figure = next((node for node in _ancestors(image) if isinstance(node, nodes.figure)), None)
+    figure = enclosing_figure(image)
     caption = figure.next_node(nodes.caption) if figure is not None else None
     alternative = text_alternative(figure) if figure is not None else None
     if caption is None or alternative is None:
         return None
     description = alternative.astext().removeprefix("Text alternative.").strip()
     return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
-
-
-def _ancestors(node: nodes.Node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
 
 
 def visit_note(self, node: edition_note) -> None:
