@@ -16,6 +16,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.apparatus.sic")
     app.setup_extension("coup1917.sphinx.apparatus.citations")
     app.setup_extension("coup1917.sphinx.apparatus.paragraphs")
+    app.setup_extension("coup1917.sphinx.apparatus.register")
     app.setup_extension("coup1917.sphinx.charts.plotly_output")
     app.setup_extension("coup1917.sphinx.theme.theme_scripts")
     app.setup_extension("coup1917.sphinx.editions.pdf")
