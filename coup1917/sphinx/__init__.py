@@ -21,6 +21,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("coup1917.sphinx.theme.theme_scripts")
     app.setup_extension("coup1917.sphinx.editions.pdf")
     app.setup_extension("coup1917.sphinx.editions.epub")
+    app.setup_extension("coup1917.sphinx.editions.tei")
+    app.setup_extension("coup1917.sphinx.editions.citation_files")
     app.setup_extension("coup1917.sphinx.editions.downloads")
     app.setup_extension("coup1917.sphinx.theme.accessibility")
     app.setup_extension("coup1917.sphinx.margins.margin_notes")

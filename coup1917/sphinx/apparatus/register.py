@@ -188,6 +188,12 @@ def _inside(node: nodes.Node, kind) -> bool:
 def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]) -> list[str]:
     """Mark each name form in the author's words of ``block``: the text split around it, never changed."""
     found = []
+    for mark in list(block.findall(sic_mark)):  # a slip that is a name as printed ("Kazahkstan")
+        if mark["printed"] in owner:
+            mention = register_mention("", "", ref=owner[mark["printed"]], classes=["register-mention"])
+            mark.replace_self(mention)
+            mention += mark
+            found.append(owner[mark["printed"]])
     for text in list(block.findall(nodes.Text)):
         parent = text.parent
         if _excluded(parent, block):
@@ -292,7 +298,8 @@ def occurrences_of(env: BuildEnvironment, root: str) -> dict[str, list[tuple[str
         place = (item["docname"], number, item["where"])
         if place not in found.setdefault(item["ref"], []):
             found[item["ref"]].append(place)
-    return {ref: sorted(places, key=lambda place: (place[1], place[2])) for ref, places in found.items()}
+    order = {"text": 0, "table": 1, "note": 2}
+    return {ref: sorted(places, key=lambda place: (place[1], order[place[2]])) for ref, places in found.items()}
 
 
 def resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
