@@ -81,7 +81,7 @@ system-deps:
 
 ## check: the fast unit tier: no build, no browser, no TeX (seconds)
 check: $(INSTALLED)
-	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or build or notebooks)"
+	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or tei or build or notebooks)"
 
 ## test: build the book, the PDF, the EPUB and the TEI, then run the whole test suite
 test: book pdf epub tei site-zip system-deps

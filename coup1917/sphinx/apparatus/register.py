@@ -191,7 +191,7 @@ def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]
     for mark in list(block.findall(sic_mark)):  # a slip that is a name as printed ("Kazahkstan")
         if mark["printed"] in owner:
             mention = register_mention("", "", ref=owner[mark["printed"]], classes=["register-mention"])
-            mark.replace_self(mention)
+            mark.parent.replace(mark, mention)  # not replace_self, which would give the mention the mark's ids
             mention += mark
             found.append(owner[mark["printed"]])
     for text in list(block.findall(nodes.Text)):

@@ -236,7 +236,8 @@ def page_of(app: Sphinx, docname: str) -> Page:
     text_pages = chapters(app)
     root = app.config.root_doc
     kind = "edition" if docname == root else "chapter" if docname in text_pages else "page"
-    return Page(docname=docname, title=app.env.titles[docname].astext(), kind=kind,
+    title = edition_of(app).title if kind == "edition" else app.env.titles[docname].astext()
+    return Page(docname=docname, title=title, kind=kind,
                 position=text_pages.index(docname) + 1 if kind == "chapter" else None,
                 url=address(app, docname, app.builder.get_target_uri(docname)),
                 edition_url=address(app, docname, app.builder.get_target_uri(root)),

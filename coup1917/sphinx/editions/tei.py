@@ -159,7 +159,7 @@ class TeiTranslator(nodes.NodeVisitor):
         file_description = sub(header, "fileDesc")
         statement = sub(file_description, "titleStmt")
         sub(statement, "title", edition.title, type="main")
-        sub(statement, "author", edition.creator)
+        sub(statement, "author", edition.author)
         for editor in edition.editors:
             sub(statement, "editor", editor)
         edition_statement = sub(sub(file_description, "editionStmt"), "edition", f"Version {edition.version}",
@@ -171,7 +171,8 @@ class TeiTranslator(nodes.NodeVisitor):
         sub(sub(publication, "availability"), "licence", edition.rights, target=edition.license_url)
         source = sub(sub(file_description, "sourceDesc"), "bibl")
         sub(source, "title", edition.essay, level="a")
-        sub(source, "author", edition.creator)
+        sub(source, "author", edition.author)
+        sub(source, "note", f"Author {edition.qualifier}: the copy-text names no author.", type="attribution")
         sub(source, "note", edition.source)
         encoding = sub(header, "encodingDesc")
         sub(sub(encoding, "editorialDecl"), "p", ENCODING)
