@@ -88,7 +88,7 @@ def _fixture_book(tmp_path: Path, page: str, register: Path | None = None) -> Sp
     source = tmp_path / "book"
     source.mkdir()
     (source / "conf.py").write_text(
-        "extensions = ['myst_parser', 'coup1917.sphinx.apparatus.register']\n"
+        "extensions = ['myst_nb', 'coup1917.sphinx.apparatus.register']\n"
         + (f"register_file = {str(register)!r}\n" if register else ""), encoding="utf-8")
     (source / "index.md").write_text(page, encoding="utf-8")
     app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out")
