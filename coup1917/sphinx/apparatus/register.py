@@ -130,8 +130,15 @@ def _names_pattern(entries: dict[str, Entry]) -> tuple[re.Pattern | None, dict[s
 
 # --- Finding the entries in a page as it is read --------------------------------------------------------------
 
+def check_register(app: Sphinx) -> None:
+    """Read the register as the build starts, so that a fault in it stops every build, even one that reads no
+    page again."""
+    register_of(app)
+
+
 def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
+    env.note_dependency(str(app.config.register_file or table_path("register")))  # read again when it changes
     occurrences = [item for item in _occurrences(env) if item["docname"] != env.docname]
     entries = register_of(app)
     _link_glossary(doctree, entries)
@@ -366,6 +373,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(register_occurrences)
     app.add_role("register", register_role)
     app.add_directive("register-entries", RegisterEntriesDirective)
+    app.connect("builder-inited", check_register)
     # After the paragraph numbers (700), which tell the essay's paragraphs from the rest.
     app.connect("doctree-read", mark_mentions, priority=750)
     app.connect("doctree-resolved", resolve)

@@ -1,5 +1,5 @@
-"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF and EPUB
-of the whole book.
+"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF, EPUB and
+TEI editions of the whole book.
 
 The theme lists a page's ``.ipynb`` only when a launch provider (Binder, JupyterHub...) is configured, which would
 point readers at the network. Instead the build copies the notebook myst-nb executed for the page, the one whose
@@ -46,6 +46,11 @@ def epub_name(app: Sphinx) -> str:
     return Path(pdf_name(app)).with_suffix(".epub").name
 
 
+def tei_name(app: Sphinx) -> str:
+    """The TEI edition's file name: the PDF's, with ``.xml``."""
+    return Path(pdf_name(app)).with_suffix(".xml").name
+
+
 def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
@@ -66,6 +71,13 @@ def link_pdf_edition(app: Sphinx, pagename: str, templatename: str, context: dic
                     "tooltip": "Download the whole book as an EPUB, for e-readers",
                     "icon": "fas fa-book",
                     "label": "download-epub-button",
+                }, {
+                    "type": "link",
+                    "url": context["pathto"](tei_name(app), 1),
+                    "text": "TEI edition (XML)",
+                    "tooltip": "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
+                    "icon": "fas fa-file-code",
+                    "label": "download-tei-button",
                 }]
                 break
 

@@ -37,12 +37,12 @@ from sphinx.builders import Builder
 from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
-from coup1917 import book as book_structure
 from coup1917.sphinx.apparatus.dates import essay_date
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, offsets, paragraph_number
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
 from coup1917.sphinx.apparatus.sic import sic_mark
+from coup1917.sphinx.editions.downloads import tei_name
 from coup1917.sphinx.editions.metadata import edition_of
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -117,7 +117,7 @@ class TeiBuilder(Builder):
         tree["docname"] = root
         self.env.resolve_references(tree, root, self)
         document = TeiTranslator(tree, self).tei()
-        target = Path(self.outdir) / f"{Path(book_structure.pdf_name(Path(self.srcdir))).stem}.xml"
+        target = Path(self.outdir) / tei_name(self.app)
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
