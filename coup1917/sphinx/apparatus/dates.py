@@ -8,8 +8,9 @@ an Old Style date, rendered in both calendars as above; from 14 February 1918, w
 Style date, rendered as such ("10 July 1918 NS"). So the notes can follow the essay through 1924 without a New
 Style date ever being typed beside an Old Style one.
 
-The essay's own dates, "October 24 (old calendar)", are marked where they stand (:class:`essay_date`), the words
-unchanged, with the day they name in both calendars, for the TEI edition's ``<date>``.
+The essay's own dates, "October 24 (old calendar)", are marked where they stand, the words
+unchanged (a ``<span class="essay-date">``), with the day they name in both calendars, for the TEI edition's
+``<date>``.
 
 Both roles are meant for editorial matter (margin notes, the apparatus); a date that is not a day of the calendar it
 belongs to, or one of the thirteen days Russia skipped in February 1918, fails the build with the file and line.
@@ -24,6 +25,9 @@ from coup1917.calendar import MONTHS, as_written, calendar_of, dual_date, new_st
 from coup1917.sphinx.apparatus.editorial import is_text_page
 from coup1917.sphinx.apparatus.paragraphs import _is_essay_paragraph
 
+#: The class of an editors' date (the roles below), and of a date in the essay's words.
+EDITION_DATE, ESSAY_DATE = "edition-date", "essay-date"
+
 
 def _date_role(render):
     def role(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -32,7 +36,7 @@ def _date_role(render):
         except ValueError as error:
             message = inliner.reporter.error(f"{{{name}}}: {error}", line=lineno)
             return [inliner.problematic(rawtext, rawtext, message)], [message]
-        return [nodes.inline(rawtext, rendered, classes=["edition-date"], **_calendars(text.strip()))], []
+        return [nodes.inline(rawtext, rendered, classes=[EDITION_DATE], **_calendars(text.strip()))], []
     return role
 
 
@@ -44,29 +48,12 @@ def _calendars(written: str) -> dict[str, str]:
 
 
 oldstyle_role = _date_role(dual_date)
-
-
-def _visit_inline(self, node: nodes.Element) -> None:
-    self.visit_inline(node)
-
-
-def _depart_inline(self, node: nodes.Element) -> None:
-    self.depart_inline(node)
-
-
-def _pass(self, node: nodes.Element) -> None:
-    pass
 date_role = _date_role(as_written)
-
-
-class essay_date(nodes.inline):
-    """A date in the essay's words ("October 24 (old calendar)"), with the day it names (``when``, New Style;
-    ``old_style``): the words unchanged, the day for writers that encode dates (the TEI)."""
 
 
 #: The essay names Old Style days by month and day, all of them in 1917, the year of its title.
 ESSAY_YEAR = 1917
-_ESSAY_DATE = re.compile(r"\b(?P<month>" + "|".join(MONTHS) + r") (?P<day>\d{1,2}) \(old calendar\)")
+_ESSAY_DATE_WORDS = re.compile(r"\b(?P<month>" + "|".join(MONTHS) + r") (?P<day>\d{1,2}) \(old calendar\)")
 
 
 def mark_essay_dates(app: Sphinx, doctree: nodes.document) -> None:
@@ -76,17 +63,18 @@ def mark_essay_dates(app: Sphinx, doctree: nodes.document) -> None:
         if not (isinstance(text.parent, nodes.paragraph) and _is_essay_paragraph(text.parent)):
             continue
         value, pieces, last = str(text), [], 0
-        for match in _ESSAY_DATE.finditer(value):
+        for match in _ESSAY_DATE_WORDS.finditer(value):
             old_style = f"{ESSAY_YEAR}-{MONTHS.index(match['month']) + 1:02d}-{int(match['day']):02d}"
+            # the words unchanged (no editorial class: they are the author's); the day for the TEI's <date>
             pieces += [nodes.Text(value[last:match.start()]),
-                       essay_date(match[0], match[0], old_style=old_style, when=to_new_style(old_style).isoformat())]
+                       nodes.inline(match[0], match[0], classes=[ESSAY_DATE], old_style=old_style,
+                                    when=to_new_style(old_style).isoformat())]
             last = match.end()
         if pieces:
             text.parent.replace(text, [*pieces, nodes.Text(value[last:])])
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(essay_date, html=(_visit_inline, _depart_inline), latex=(_pass, _pass), text=(_pass, _pass))
     # After the paragraph numbers (700), which tell the essay's paragraphs; before the register's names (750).
     app.connect("doctree-read", mark_essay_dates, priority=740)
     app.add_role("oldstyle", oldstyle_role)

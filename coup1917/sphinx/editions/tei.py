@@ -37,7 +37,7 @@ from sphinx.builders import Builder
 from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
-from coup1917.sphinx.apparatus.dates import essay_date
+from coup1917.sphinx.apparatus.dates import EDITION_DATE, ESSAY_DATE
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, offsets, paragraph_number
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
@@ -386,15 +386,10 @@ class TeiTranslator(nodes.NodeVisitor):
 
     depart_register_mention = _close
 
-    def visit_essay_date(self, node: essay_date) -> None:
-        self._open("date", when=node["when"], when_custom=node["old_style"], datingMethod="#julian")
-
-    depart_essay_date = _close
-
     def visit_inline(self, node: nodes.inline) -> None:
         if self.current is None:
             return
-        if "edition-date" in node["classes"]:  # {oldstyle} and {date} in the editors' notes
+        if {EDITION_DATE, ESSAY_DATE} & set(node["classes"]):  # the essay's dates; the editors' {oldstyle}, {date}
             attributes = {"when": node["when"]}
             if node.get("old_style"):
                 attributes |= {"when_custom": node["old_style"], "datingMethod": "#julian"}
