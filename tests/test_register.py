@@ -146,7 +146,7 @@ def test_the_register_page_lists_every_entry_with_where_it_occurs(register_page,
 
 
 def test_the_marks_keep_the_authors_words_and_name_each_entrys_forms(built_pages):
-    forms = {row["id"]: set(_forms(row)) for row in ROWS}
+    forms = {row["id"]: {*_forms(row), row["glossary_term"]} for row in ROWS}  # notes link the glossary term
     count = 0
     for html in built_pages.values():
         for mention in BeautifulSoup(html, "html.parser").select("span.register-mention"):

@@ -7,8 +7,8 @@
 - On a text page, every name form of an entry printed in the essay's paragraphs or its table is marked
   (:class:`register_mention`) as the page is read: the words stay the author's, byte for byte (the mark adds no
   text; in HTML it is a ``<span>`` with the entry's identifier), and the TEI edition writes it as ``persName``,
-  ``placeName`` or ``orgName``. In the editors' margin notes an entry occurs where a note links its glossary term,
-  or, for an entry without one, where a note names one of its forms.
+  ``placeName`` or ``orgName``. In the editors' margin notes an entry occurs where a note links its glossary term
+  (the term is marked as its name), or, for an entry without one, where a note names one of its forms.
 - ``{register-entries}`person``` on the register page lists the entries of a type, each with its paragraphs
   and notes, computed once every page has been read; ``{register}`label <id>``` links to an entry (an unknown
   identifier stops the build with the file and line), and each glossary entry of a registered term links to its
@@ -162,8 +162,14 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
         elif isinstance(node, nodes.sidebar) and "margin" in node["classes"] and not _inside(node, addnodes.only):
             notes.append(node)
             node["paragraph_index"] = index  # until a later paragraph claims it
-            refs = {by_term[xref["reftarget"].casefold()] for xref in node.findall(addnodes.pending_xref)
-                    if xref.get("reftype") == "term" and xref["reftarget"].casefold() in by_term}
+            refs = set()
+            for xref in node.findall(addnodes.pending_xref):  # a glossary term of an entry: its name, marked
+                if xref.get("reftype") == "term" and xref["reftarget"].casefold() in by_term:
+                    ref = by_term[xref["reftarget"].casefold()]
+                    refs.add(ref)
+                    mention = register_mention("", "", *xref.children, ref=ref, classes=["register-mention"])
+                    xref.children = []
+                    xref += mention
             if pattern:
                 refs |= {owner[match[0]] for text in node.findall(nodes.Text)
                          for match in pattern.finditer(text.astext()) if match[0] in untermed}

@@ -413,6 +413,7 @@ class TeiTranslator(nodes.NodeVisitor):
     visit_emphasis, depart_emphasis = _hi("italic"), _close
     visit_strong, depart_strong = _hi("bold"), _close
     visit_literal, depart_literal = _hi("code"), _close
+    del _hi
 
     def visit_figure(self, node: nodes.figure) -> None:
         if self.current is None:
@@ -442,7 +443,6 @@ class TeiTranslator(nodes.NodeVisitor):
 
     def visit_entry(self, node: nodes.entry) -> None:
         self._open("cell")
-        node["tei_cell"] = True
 
     depart_entry = _close
 
@@ -452,9 +452,10 @@ class TeiTranslator(nodes.NodeVisitor):
     visit_literal_block = visit_comment = visit_raw = visit_substitution_definition = _skip
     visit_system_message = visit_index = visit_meta = visit_image = _skip
 
-    for _name in ("document", "tgroup", "colspec", "thead", "tbody", "compound", "target", "caption", "legend"):
-        locals()[f"visit_{_name}"] = locals()[f"depart_{_name}"] = _transparent
-    del _name
+    # structure that TEI's table, div and p already express: the content is written in place
+    visit_document = depart_document = visit_tgroup = depart_tgroup = visit_colspec = depart_colspec = _transparent
+    visit_thead = depart_thead = visit_tbody = depart_tbody = visit_compound = depart_compound = _transparent
+    visit_target = depart_target = _transparent
 
 
 def _overrides(app: Sphinx, config) -> None:
