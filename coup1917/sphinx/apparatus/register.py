@@ -5,9 +5,9 @@
   ``data/register.csv:LINE: ...``; so does an authority identifier given without the address of the stored copy
   that shows it.
 - On a text page, every name form of an entry printed in the essay's paragraphs or its table is marked
-  (:class:`register_mention`) as the page is read: the words stay the author's, byte for byte (the mark adds no
-  text; in HTML it is a ``<span>`` with the entry's identifier), and the TEI edition writes it as ``persName``,
-  ``placeName`` or ``orgName``. In the editors' margin notes an entry occurs where a note links its glossary term
+  (:class:`register_mention`) as the page is read: the words stay the author's, byte for byte (the mark adds
+  nothing to the HTML, the PDF or the EPUB, whose readers have the register page), and the TEI edition writes it as
+  ``persName``, ``placeName`` or ``orgName``. In the editors' margin notes an entry occurs where a note links its glossary term
   (the term is marked as its name), or, for an entry without one, where a note names one of its forms.
 - ``{register-entries}`person``` on the register page lists the entries of a type, each with its paragraphs
   and notes, computed once every page has been read; ``{register}`label <id>``` links to an entry (an unknown
@@ -167,7 +167,7 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
                 if xref.get("reftype") == "term" and xref["reftarget"].casefold() in by_term:
                     ref = by_term[xref["reftarget"].casefold()]
                     refs.add(ref)
-                    mention = register_mention("", "", *xref.children, ref=ref, classes=["register-mention"])
+                    mention = register_mention("", "", *xref.children, ref=ref)
                     xref.children = []
                     xref += mention
             if pattern:
@@ -203,7 +203,7 @@ def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]
     found = []
     for mark in list(block.findall(sic_mark)):  # a slip that is a name as printed ("Kazahkstan")
         if mark["printed"] in owner:
-            mention = register_mention("", "", ref=owner[mark["printed"]], classes=["register-mention"])
+            mention = register_mention("", "", ref=owner[mark["printed"]])
             mark.parent.replace(mark, mention)  # not replace_self, which would give the mention the mark's ids
             mention += mark
             found.append(owner[mark["printed"]])
@@ -214,7 +214,7 @@ def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]
         value, pieces, last = str(text), [], 0
         for match in pattern.finditer(value):
             pieces.append(nodes.Text(value[last:match.start()]))
-            pieces.append(register_mention(match[0], match[0], ref=owner[match[0]], classes=["register-mention"]))
+            pieces.append(register_mention(match[0], match[0], ref=owner[match[0]]))
             found.append(owner[match[0]])
             last = match.end()
         if pieces:
@@ -357,15 +357,8 @@ def rewrite_register_page(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return [REGISTER_PAGE] if REGISTER_PAGE in env.found_docs else []
 
 
-# --- Writers: the mark adds nothing to the text; HTML carries the entry's identifier ------------------------------
-
-def visit_mention_html(self, node: register_mention) -> None:
-    self.body.append(self.starttag(node, "span", "", **{"data-register": node["ref"]}))
-
-
-def depart_mention_html(self, node: register_mention) -> None:
-    self.body.append("</span>")
-
+# --- Writers: the mark adds nothing to the HTML, the PDF or the EPUB (their readers follow the register page); the
+# TEI writes it as a name (coup1917.sphinx.editions.tei) ---------------------------------------------------------
 
 def _pass(self, node: nodes.Node) -> None:
     pass
@@ -373,8 +366,7 @@ def _pass(self, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("register_file", None, "env")  # another CSV with the register's schema (the tests)
-    app.add_node(register_mention, html=(visit_mention_html, depart_mention_html), latex=(_pass, _pass),
-                 text=(_pass, _pass))
+    app.add_node(register_mention, html=(_pass, _pass), latex=(_pass, _pass), text=(_pass, _pass))
     app.add_node(register_reference)
     app.add_node(register_occurrences)
     app.add_role("register", register_role)
