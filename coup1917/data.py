@@ -22,7 +22,15 @@ _DTYPES = {"string": "string", "integer": "Int64", "number": "Float64"}
 
 
 class DataError(ValueError):
-    """A data file does not match its schema in data/datapackage.json."""
+    """A data file does not match its schema in data/datapackage.json.
+
+    ``path`` is the file at fault and ``lines`` its faults as (line or None, message), for callers that report
+    one line per fault (the register, read by a Sphinx extension)."""
+
+    def __init__(self, message: str, path: Path | None = None, lines: list[tuple[int | None, str]] = ()):
+        super().__init__(message)
+        self.path = path
+        self.lines = list(lines)
 
 
 def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
@@ -33,7 +41,7 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     resource = _resource(name, path)
     report = resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
     if not report.valid:
-        raise DataError(_describe(resource, report))
+        raise DataError(_describe(resource, report), _file(resource), _faults(report))
     fields = resource.schema.fields
     dates = [field.name for field in fields if field.type == "date"]
     dtypes = {field.name: _DTYPES[field.type] for field in fields if field.type != "date"}
@@ -69,6 +77,11 @@ def _resource(name: str, path: Path | None) -> Resource:
         resource = Resource(name=name, path=path.name, basepath=str(path.parent), schema=resource.schema,
                             format="csv", encoding=resource.encoding)
     return resource
+
+
+def _faults(report) -> list[tuple[int | None, str]]:
+    return [(row, f"{f'field {field!r}: ' if field else ''}{kind}: {message}")
+            for kind, row, field, message in report.flatten(["type", "rowNumber", "fieldName", "message"])]
 
 
 def _describe(resource: Resource, report) -> str:

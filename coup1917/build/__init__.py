@@ -1,8 +1,8 @@
-"""Build the book (HTML or PDF) so that any failure stops it with one line a person understands, a book whose
+"""Build the book (HTML, PDF, EPUB or TEI) so that any failure stops it with one line a person understands, a book whose
 authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
-``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub] [jupyter-book options]`` (``make book``,
-``make pdf``, ``make epub``):
+``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub|tei] [jupyter-book options]`` (``make book``,
+``make pdf``, ``make epub``, ``make tei``):
 
 1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
    stops the build before it starts (Sphinx would otherwise skip the page, or only warn);
@@ -13,11 +13,13 @@ authorial text departs from the copy-text is never published, and a failed build
    myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
    in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
 4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`, :mod:`coup1917.build.checks.pdf_text`,
-   :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
+   :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck; :mod:`coup1917.build.checks.tei_check`,
+   which also validates the TEI against tei_all.rng) and refuses to publish it if they differ, printing where, as
    the fidelity test does;
 5. writes the runnable downloads into the new site (:mod:`coup1917.build.downloads.runnable`);
 6. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
-   always a whole book; the PDF and the EPUB go to ``_build/pdf/`` and ``_build/epub/`` and into the site.
+   always a whole book; the PDF, the EPUB and the TEI go to ``_build/pdf/``, ``_build/epub/`` and ``_build/tei/``,
+   and into the site.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ TARGETS = {
     "html": Target("html", ("--builder", "html"), "html", "html"),
     "pdflatex": Target("pdflatex", ("--builder", "pdflatex"), "latex", "pdf", ".pdf"),
     "epub": Target("epub", ("--builder", "custom", "--custom-builder", "epub"), "epub", "epub", ".epub"),
+    "tei": Target("tei", ("--builder", "custom", "--custom-builder", "tei"), "tei", "tei", ".xml"),
 }
 EDITIONS = [target for target in TARGETS.values() if target.suffix]  # published into the site too
 
@@ -285,6 +288,10 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     elif target.name == "pdflatex":
         from coup1917.build.checks.pdf_text import authorial_words  # poppler, which only the PDF build installs
         actual = authorial_words(built)
+    elif target.name == "tei":
+        from coup1917.build.checks import tei_check  # jing, on the Java only the TEI and EPUB builds install
+        checks = tei_check.validate(built)
+        actual = tei_check.authorial_words(built)
     else:
         from coup1917.build.checks import epub_check as epub  # EPUBCheck, on the Java only the EPUB build installs
         try:

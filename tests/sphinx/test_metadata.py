@@ -23,7 +23,8 @@ def test_the_record_takes_each_fact_from_its_one_source(monkeypatch):
         CITATION["title"], CITATION["version"], CITATION["keywords"])
     assert edition.editors == [author["name"] for author in CITATION["authors"]]
     assert edition.license_url == "https://creativecommons.org/licenses/by/4.0/"
-    assert (edition.creator, edition.language, edition.rights) == (CONFIG["creator"], "en", CONFIG["rights"])
+    assert (edition.author, edition.language, edition.rights) == (CONFIG["creator"], "en", CONFIG["rights"])
+    assert edition.creator == f"{CONFIG['creator']} ({CONFIG['creator_qualifier']})"  # the PDF's and EPUB's
     assert edition.date.isoformat() == "2023-11-14T22:13:20+00:00"
 
 
@@ -64,9 +65,31 @@ def test_latex_gets_every_field_and_the_dates_of_the_sources(monkeypatch):
     assert "pdfapart={2}" in latex and "pdfaconformance={B}" in latex
 
 
-def test_html_meta_tags_carry_no_date():
-    """A page is rewritten only when its source changes: a date in it would be that of its last build."""
-    names = [name for name, _ in metadata.edition(ROOT, CONFIG).meta_tags()]
-    assert "DC.title" in names and "DC.creator" in names and "description" in names
-    assert names.count("DC.subject") == len(CITATION["keywords"])
-    assert not any("date" in name.lower() or "identifier" in name.lower() for name in names)
+def _page(kind: str) -> metadata.Page:
+    return metadata.Page(docname="chapters/03-the-coup", title="The Coup", kind=kind,
+                         position=3 if kind == "chapter" else None, url="03-the-coup.html",
+                         edition_url="index.html", pdf_url="../russian-coup-1917.pdf")
+
+
+def test_a_chapters_tags_are_its_own_record_within_the_editions(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    edition = metadata.edition(ROOT, CONFIG)
+    tags = metadata.edition(ROOT, CONFIG).meta_tags(_page("chapter"))
+    values = lambda name: [value for key, value in tags if key == name]
+    assert values("citation_title") == values("DC.title") == ["The Coup"]
+    assert values("citation_author") == values("DC.creator") == [CONFIG["creator"]]
+    assert values("citation_editor") == edition.editors
+    assert values("citation_inbook_title") == [CITATION["title"]]
+    assert values("citation_publication_date") == ["2023/11/14"] and values("DC.date") == ["2023-11-14"]
+    assert values("DC.subject") == values("citation_keywords") == CITATION["keywords"]
+    record = edition.json_ld(_page("chapter"))
+    assert (record["@type"], record["position"], record["isPartOf"]["name"]) == ("Chapter", 3, CITATION["title"])
+
+
+def test_other_pages_are_the_editors_and_the_landing_page_is_the_book(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    edition = metadata.edition(ROOT, CONFIG)
+    assert [value for key, value in edition.meta_tags(_page("page")) if key == "citation_author"] == edition.editors
+    assert "citation_editor" not in dict(edition.meta_tags(_page("page")))
+    book = edition.json_ld(_page("edition"))
+    assert book["@type"] == "Book" and "isPartOf" not in book and book["bookEdition"] == CITATION["version"]

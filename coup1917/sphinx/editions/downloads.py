@@ -1,6 +1,6 @@
-"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF and EPUB
-of the whole book. The extension writes the notebooks; the zips, the PDF and the EPUB are made by the build and
-linked here by their names (:mod:`coup1917.book`).
+"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF, EPUB
+and TEI editions of the whole book. The extension writes the notebooks; the zips and the editions are made by the
+build and linked here by their names (:mod:`coup1917.book`).
 
 The theme lists a page's ``.ipynb`` only when a launch provider (Binder, JupyterHub...) is configured, which would
 point readers at the network. Instead the build copies the notebook myst-nb executed for the page, the one whose
@@ -44,6 +44,11 @@ def epub_name(app: Sphinx) -> str:
     return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".epub"))
 
 
+def tei_name(app: Sphinx) -> str:
+    """The TEI edition's file name: the PDF's, with ``.xml``."""
+    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".xml"))
+
+
 def _link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
     """A button of the theme's download menu that links a file of the site."""
     return {"type": "link", "url": context["pathto"](path, 1), "text": text, "tooltip": tooltip,
@@ -68,6 +73,9 @@ def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, 
               "download-pdf-button"),
         _link(context, epub_name(app), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
               "download-epub-button"),
+        _link(context, tei_name(app), "TEI edition (XML)",
+              "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
+              "fa-file-code", "download-tei-button"),
         *([_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",
                  f"This chapter {what}", "fa-file-zipper", "runnable-notebook")]
           if context.get("ipynb_source") else []),  # a notebook page (offer_notebook)

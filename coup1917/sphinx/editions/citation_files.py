@@ -1,0 +1,199 @@
+"""Citation files a reference manager imports: BibTeX, RIS and CSL-JSON, for the edition and for each chapter.
+
+Each file is written from the one record (:mod:`coup1917.sphinx.editions.metadata`: ``CITATION.cff`` and
+``edition_metadata``) and the page's own record (title, position), the same the pages' citation tags carry: the
+edition as a book by its editors; a chapter as a chapter of it, its author the essay's, its editors the edition's.
+BibTeX is written by pybtex (which sphinxcontrib-bibtex already uses), RIS by rispy, CSL-JSON as CSL's JSON schema
+defines it. The HTML build writes them into ``cite/`` of the site; the download menu of the landing page and of
+each chapter offers them, each chapter ends with its formatted citation (and the form for a paragraph), and
+``{citation-files}`` (on the How to cite page) lists them all with the edition's BibTeX.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import rispy
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from pybtex.database import BibliographyData, Entry, Person
+from sphinx.application import Sphinx
+from sphinx.util.osutil import relative_uri
+
+from coup1917.sphinx.apparatus.editorial import EDITORIAL
+from coup1917.sphinx.editions.metadata import Edition, Page, chapters, edition_of, page_of
+
+CITE_DIR = "cite"
+FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
+
+
+def key(page: Page) -> str:
+    return "coup1917-edition" if page.kind == "edition" else f"coup1917-{Path(page.docname).name}"
+
+
+def file_stem(page: Page) -> str:
+    return "edition" if page.kind == "edition" else Path(page.docname).name
+
+
+def _url(edition_url: str) -> dict:
+    """An address only when it is absolute (``html_baseurl`` set): a relative one means nothing in a file."""
+    return {"url": edition_url} if "://" in edition_url else {}
+
+
+def bibtex(edition: Edition, page: Page) -> str:
+    date = edition.date.date()
+    fields = {"title": page.title, "year": str(date.year), "month": str(date.month), "publisher": edition.publisher,
+              "version": edition.version, "language": edition.language, **_url(page.url)}
+    editors = [Person("{" + name + "}") for name in edition.editors]  # a body, not a person's first and last names
+    if page.kind == "edition":
+        entry = Entry("book", fields=fields, persons={"author": editors})
+    else:
+        entry = Entry("incollection", fields=fields | {"booktitle": edition.title},
+                      persons={"author": [Person(name) for name in edition.authors(page)], "editor": editors})
+        if page.position:
+            entry.fields["chapter"] = str(page.position)
+    return BibliographyData({key(page): entry}).to_string("bibtex")
+
+
+def _csl_name(name: str, edition: Edition) -> dict:
+    if name in edition.editors:
+        return {"literal": name}
+    person = Person(name)
+    return {"family": " ".join(person.last_names), "given": " ".join(person.first_names + person.middle_names)}
+
+
+def csl_json(edition: Edition, page: Page) -> list[dict]:
+    date = edition.date.date()
+    item = {"id": key(page), "type": "book" if page.kind == "edition" else "chapter", "title": page.title,
+            "author": [_csl_name(name, edition) for name in edition.authors(page)],
+            "issued": {"date-parts": [[date.year, date.month, date.day]]}, "publisher": edition.publisher,
+            "version": edition.version, "language": edition.language, **({"URL": page.url} if "://" in page.url else {})}
+    if page.kind != "edition":
+        item |= {"container-title": edition.title, "editor": [{"literal": name} for name in edition.editors]}
+        if page.position:
+            item["chapter-number"] = str(page.position)
+    return [item]
+
+
+class _RisWriter(rispy.RisWriter):
+    """RIS as the format defines it: a record starts with its TY line (rispy numbers records "1." by default)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def ris(edition: Edition, page: Page) -> str:
+    date = edition.date.date()
+    record = {"type_of_reference": "BOOK" if page.kind == "edition" else "CHAP", "id": key(page),
+              "title": page.title, "authors": [_ris_name(name, edition) for name in edition.authors(page)],
+              "year": str(date.year),
+              "date": date.strftime("%Y/%m/%d"), "publisher": edition.publisher, "edition": edition.version,
+              "language": edition.language, **({"urls": [page.url]} if "://" in page.url else {})}
+    if page.kind != "edition":
+        record |= {"secondary_title": edition.title, "secondary_authors": list(edition.editors)}
+    return rispy.dumps([record], implementation=_RisWriter)
+
+
+def _ris_name(name: str, edition: Edition) -> str:
+    """"Family, Given" for a person, as RIS asks; a body's name as it is."""
+    person = _csl_name(name, edition)
+    return person.get("literal") or f"{person['family']}, {person['given']}"
+
+
+WRITERS = {"bib": bibtex, "ris": ris, "json": lambda edition, page: json.dumps(
+    csl_json(edition, page), ensure_ascii=False, indent=2) + "\n"}
+
+
+def cited_pages(app: Sphinx) -> list[Page]:
+    return [page_of(app, docname) for docname in [app.config.root_doc, *chapters(app)]]
+
+
+def write_files(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html" or app.builder.name == "epub":
+        return
+    edition, directory = edition_of(app), Path(app.outdir) / CITE_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    for page in cited_pages(app):
+        for suffix, writer in WRITERS.items():
+            (directory / f"{file_stem(page)}.{suffix}").write_text(writer(edition, page), encoding="utf-8")
+
+
+def _file_links(app: Sphinx, fromdocname: str, page: Page) -> list[nodes.Node]:
+    links: list[nodes.Node] = []
+    for suffix, label in FORMATS.items():
+        uri = relative_uri(app.builder.get_target_uri(fromdocname), f"{CITE_DIR}/{file_stem(page)}.{suffix}")
+        links += [nodes.Text(", ")] if links else []
+        links.append(nodes.reference("", label, refuri=uri, classes=["citation-file"]))
+    return links
+
+
+def formatted_citation(edition: Edition, page: Page) -> str:
+    """The chapter in the form of the How to cite page; ``{paragraph}`` stands for a paragraph's number."""
+    author = ", ".join(edition.authors(page))
+    return (f"{author}, \u201c{page.title}\u201d, chapter {page.position} of {', '.join(edition.editors)} "
+            f"(eds.), {edition.title}, version {edition.version}, {edition.date.year}")
+
+
+def add_citation(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """At the end of each chapter (HTML): how to cite it, by chapter and by paragraph, and its files."""
+    if app.builder.format != "html" or app.builder.name == "epub" or docname not in chapters(app):
+        return
+    edition, page = edition_of(app), page_of(app, docname)
+    block = nodes.container("", classes=[EDITORIAL, "chapter-citation"])
+    block += nodes.rubric("", "Cite this chapter")
+    block += nodes.paragraph("", formatted_citation(edition, page) + ".")
+    block += nodes.paragraph("", f"A paragraph: {edition.author}, \u201c{edition.essay}\u201d, \u00b6N, in "
+                                 f"{', '.join(edition.editors)} (eds.), {edition.title}, version {edition.version}, "
+                                 f"{edition.date.year}, chapter {page.position}.")
+    block += nodes.paragraph("", "For a reference manager: ", *_file_links(app, docname, page), nodes.Text("."))
+    section = next(doctree.findall(nodes.section), doctree)
+    section += block
+
+
+class CitationFilesDirective(Directive):
+    """A placeholder for the list of citation files and the edition's BibTeX, filled in when the page is
+    written (the chapters' titles and positions are known only once every page has been read)."""
+
+    def run(self):
+        return [citation_files_list("")]
+
+
+class citation_files_list(nodes.General, nodes.Element):
+    pass
+
+
+def fill_list(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for placeholder in list(doctree.findall(citation_files_list)):
+        edition, items = edition_of(app), nodes.bullet_list()
+        html = app.builder.format == "html" and app.builder.name != "epub"
+        for page in cited_pages(app):
+            label = "The edition" if page.kind == "edition" else f"Chapter {page.position}, {page.title}"
+            links = _file_links(app, docname, page) if html else [nodes.Text(
+                ", ".join(f"{CITE_DIR}/{file_stem(page)}.{suffix}" for suffix in FORMATS))]
+            items += nodes.list_item("", nodes.paragraph("", f"{label}: ", *links))
+        edition_bibtex = bibtex(edition, cited_pages(app)[0])
+        placeholder.replace_self([items, nodes.literal_block(edition_bibtex, edition_bibtex, language="bibtex")])
+
+
+def offer_files(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if app.builder.name == "epub" or pagename not in [app.config.root_doc, *chapters(app)]:
+        return
+    page = page_of(app, pagename)
+    buttons = [{"type": "link", "url": context["pathto"](f"{CITE_DIR}/{file_stem(page)}.{suffix}", 1),
+                "text": f"Cite ({label})", "tooltip": f"This {'edition' if page.kind == 'edition' else 'chapter'}'s "
+                f"citation as {label}, for a reference manager", "icon": "fas fa-quote-right",
+                "label": f"cite-{suffix}"} for suffix, label in FORMATS.items()]
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].extend(buttons)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(citation_files_list)
+    app.add_directive("citation-files", CitationFilesDirective)
+    app.connect("doctree-resolved", add_citation)
+    app.connect("doctree-resolved", fill_list)
+    app.connect("html-page-context", offer_files, priority=503)  # after the theme's download menu (501)
+    app.connect("build-finished", write_files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
