@@ -1,7 +1,7 @@
 """Build the book (HTML or PDF) so that any failure stops it with one line a person understands, a book whose
 authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
-``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub] [jupyter-book options]`` (``make book``,
+``python -m coup1917.build BOOK_DIR [--builder html|pdf|epub] [jupyter-book options]`` (``make book``,
 ``make pdf``, ``make epub``):
 
 1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
@@ -71,7 +71,7 @@ class Target:
 
 TARGETS = {
     "html": Target("html", ("--builder", "html"), "html", "html"),
-    "pdflatex": Target("pdflatex", ("--builder", "pdflatex"), "latex", "pdf", ".pdf"),
+    "pdf": Target("pdf", ("--builder", "custom", "--custom-builder", "typst"), "typst", "pdf", ".pdf"),
     "epub": Target("epub", ("--builder", "custom", "--custom-builder", "epub"), "epub", "epub", ".epub"),
 }
 EDITIONS = [target for target in TARGETS.values() if target.suffix]  # published into the site too
@@ -280,7 +280,7 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     checks = []
     if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
-    elif target.name == "pdflatex":
+    elif target.name == "pdf":
         from coup1917.build.checks.pdf_text import authorial_words  # poppler, which only the PDF build installs
         actual = authorial_words(built)
     else:

@@ -28,6 +28,7 @@ from docutils import nodes
 from docutils.io import StringOutput
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -38,6 +39,7 @@ from coup1917 import ROOT
 from coup1917.book import pdf_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
 from coup1917.sphinx.charts.plotly_output import chart_alt_text
+from coup1917.sphinx.editions.epub import dataframe_table
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
 
@@ -152,6 +154,30 @@ def compile_pdf(source: Path, pdf: Path, metadata: Edition) -> None:
         raise ExtensionError(f"{source}: Typst: {error}") from None
 
 
+#: The outputs of a code cell the PDF takes, best first: Markdown (the chronology's), a DataFrame's HTML table
+#: (rebuilt as a table, :class:`DataFramesAsTables`), images, plain text. Charts: their own renderer (plotly_output).
+MIME_PRIORITY = ["text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
+
+
+def prefer_outputs(app: Sphinx, config: Config) -> None:
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides,
+                                         *((TypstPdfBuilder.name, mime, rank) for rank, mime in
+                                           enumerate(MIME_PRIORITY, start=10))]
+
+
+class DataFramesAsTables(SphinxPostTransform):
+    """A pandas DataFrame's HTML output becomes a docutils table, which the writer sets and Typst tags (TH, TD);
+    any other raw HTML has no place in a PDF."""
+
+    default_priority = 800
+    builders = ("typst",)
+
+    def run(self, **kwargs) -> None:
+        for raw in list(self.document.findall(nodes.raw)):
+            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
+                raw.replace_self(dataframe_table(raw.astext()))
+
+
 class DropdownsOpen(SphinxPostTransform):
     """A chart's data dropdown (an affordance of the HTML page) is set open in the PDF, under its title."""
 
@@ -169,5 +195,7 @@ class DropdownsOpen(SphinxPostTransform):
 
 def setup(app: Sphinx) -> dict:
     app.add_builder(TypstPdfBuilder)
+    app.connect("config-inited", prefer_outputs)
     app.add_post_transform(DropdownsOpen)
+    app.add_post_transform(DataFramesAsTables)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

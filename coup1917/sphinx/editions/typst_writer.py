@@ -302,7 +302,15 @@ class TypstTranslator(SphinxTranslator):
     def depart_compact_paragraph(self, node: nodes.Element) -> None:
         self.depart_paragraph(node)
 
+    def visit_compound(self, node: nodes.Element) -> None:
+        pass
+
+    def depart_compound(self, node: nodes.Element) -> None:
+        pass
+
     def visit_container(self, node: nodes.container) -> None:
+        if "cell_input" in node["classes"]:
+            raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
         if node.get("design_component") == "dropdown":  # a chart's data: open, under its title
             title = node.get("title") or "Details"
             self.body.append(f"\n#block(above: 0.8em)[#strong[{escape(title)}]]\n")
@@ -420,8 +428,7 @@ class TypstTranslator(SphinxTranslator):
         body = group.next_node(nodes.tbody)
         title = node.next_node(nodes.title)
         align = ", ".join(self._column_alignments(group))
-        widths = [colspec.get("colwidth", 1) for colspec in group.findall(nodes.colspec)]
-        tracks = ", ".join(f"{width}fr" for width in widths) if len(widths) == columns else str(columns)
+        tracks = ", ".join(["auto"] * columns)  # each column as wide as it needs: a party's name on one line
         cells = []
         if head is not None:
             cells.append("table.header(" + self._cells(head) + "),")
@@ -590,6 +597,7 @@ class TypstTranslator(SphinxTranslator):
 
     visit_comment = visit_substitution_definition = visit_system_message = visit_meta = _skip
     visit_toctree = visit_index = visit_only = _skip
+    visit_HiddenCellNode = _skip  # sphinx-jupyterbook-latex's cell that no builder renders
 
     def unknown_visit(self, node: nodes.Node) -> None:
         logger.warning(f"the PDF writer has no visitor for {type(node).__module__}.{type(node).__name__}",
