@@ -313,7 +313,7 @@ class TypstTranslator(SphinxTranslator):
             raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
         if node.get("design_component") == "dropdown":  # a chart's data: open, under its title
             title = node.get("title") or "Details"
-            self.body.append(f"\n#block(above: 0.8em)[#strong[{escape(title)}]]\n")
+            self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
 
     def depart_container(self, node: nodes.container) -> None:
         self.body.append("\n")
@@ -438,7 +438,10 @@ class TypstTranslator(SphinxTranslator):
         caption = ""
         if title is not None:
             caption = f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
-        self.body.append(f"\n#figure(kind: table, numbering: none, {table}{caption})\n\n")
+        figure = f"#figure(kind: table, numbering: none, {table}{caption})"
+        if not self._typefaces[-1]:  # the editors' tables (data, apparatus) smaller, so that their columns fit
+            figure = f"#text(size: 0.85em)[{figure}]"
+        self.body.append(f"\n{figure}\n\n")
         raise nodes.SkipNode
 
     def _cells(self, part: nodes.Element) -> str:
