@@ -159,42 +159,35 @@ class TypstTranslator(SphinxTranslator):
                 self._written_labels.add(name)
                 self.body.append(f"#metadata(none)<{name}>")
 
-    def _targets(self, document: nodes.document) -> set[str]:
-        found, stack = set(), [self.builder.config.root_doc]
+    def _by_page(self, document: nodes.document):
+        """Every element of the book with the page (docname) it comes from."""
+        pages = [self.builder.config.root_doc]
 
-        def walk(node: nodes.Element) -> None:
+        def walk(node: nodes.Element):
             if isinstance(node, addnodes.start_of_file):
-                stack.append(node["docname"])
-                found.add(label(node["docname"]))
-            found.update(label(stack[-1], node_id) for node_id in node.get("ids", []))
+                pages.append(node["docname"])
+            yield pages[-1], node
             for child in node.children:
                 if isinstance(child, nodes.Element):
-                    walk(child)
+                    yield from walk(child)
             if isinstance(node, addnodes.start_of_file):
-                stack.pop()
+                pages.pop()
 
-        walk(document)
-        found.add(label(self.builder.config.root_doc))
+        return walk(document)
+
+    def _targets(self, document: nodes.document) -> set[str]:
+        """The labels the book can have: each page's and each id's."""
+        found = {label(self.builder.config.root_doc)}
+        for docname, node in self._by_page(document):
+            found.add(label(docname))
+            found.update(label(docname, node_id) for node_id in node.get("ids", []))
         return found
 
     def _referenced(self, document: nodes.document) -> set[str]:
-        wanted, stack = set(), [self.builder.config.root_doc]
-
-        def walk(node: nodes.Element) -> None:
-            if isinstance(node, addnodes.start_of_file):
-                stack.append(node["docname"])
-            if isinstance(node, nodes.reference):
-                target = self._target_of(node, stack[-1])
-                if target:
-                    wanted.add(target)
-            for child in node.children:
-                if isinstance(child, nodes.Element):
-                    walk(child)
-            if isinstance(node, addnodes.start_of_file):
-                stack.pop()
-
-        walk(document)
-        return wanted | {label(*target) for target in self.builder.extra_targets}
+        """The labels a link leads to: only these are written."""
+        wanted = {self._target_of(node, docname) for docname, node in self._by_page(document)
+                  if isinstance(node, nodes.reference)}
+        return (wanted - {None}) | {label(*target) for target in self.builder.extra_targets}
 
     def _target_of(self, node: nodes.reference, docname: str) -> str | None:
         """The label an internal reference leads to, or None for an address outside the book."""
@@ -231,13 +224,16 @@ class TypstTranslator(SphinxTranslator):
 
     def _write_noted(self, node: nodes.Element, notes: list[nodes.sidebar]) -> None:
         self._notes_done.add(id(node))
+        self._noted_row(self.written([node]), notes)
+
+    def _noted_row(self, block: str, notes: list[nodes.sidebar]) -> None:
+        """The ``noted`` row: the block's markup beside its notes (the editors', in the sans-serif)."""
         self._noted_count += 1
-        block = self.written([node])
         self._typefaces.append(False)
-        written_notes = self.written(child for note in notes for child in note.children
-                                     if not (isinstance(child, nodes.title) and not child.astext()))
+        written = self.written(child for note in notes for child in note.children
+                               if not (isinstance(child, nodes.title) and not child.astext()))  # untitled {margin}
         self._typefaces.pop()
-        self.body.append(f'\n#noted("noted-{self._noted_count}", [\n{block}\n], [\n{written_notes}\n])\n\n')
+        self.body.append(f'\n#noted("noted-{self._noted_count}", [\n{block}\n], [\n{written}\n])\n\n')
 
     # --- the document and its pages ----------------------------------------------------------------------------
 
@@ -264,12 +260,6 @@ class TypstTranslator(SphinxTranslator):
             parent = parent.parent
         return level
 
-    def visit_section(self, node: nodes.section) -> None:
-        pass
-
-    def depart_section(self, node: nodes.section) -> None:
-        pass
-
     def visit_title(self, node: nodes.title) -> None:
         if isinstance(node.parent, nodes.section):
             level = self._section_level(node.parent)
@@ -290,24 +280,6 @@ class TypstTranslator(SphinxTranslator):
 
     # --- blocks ---------------------------------------------------------------------------------------------------
 
-    def visit_paragraph(self, node: nodes.paragraph) -> None:
-        self.body.append("#par[")
-
-    def depart_paragraph(self, node: nodes.paragraph) -> None:
-        self.body.append("]\n\n")
-
-    def visit_compact_paragraph(self, node: nodes.Element) -> None:
-        self.visit_paragraph(node)
-
-    def depart_compact_paragraph(self, node: nodes.Element) -> None:
-        self.depart_paragraph(node)
-
-    def visit_compound(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_compound(self, node: nodes.Element) -> None:
-        pass
-
     def visit_container(self, node: nodes.container) -> None:
         if "cell_input" in node["classes"]:
             raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
@@ -318,70 +290,18 @@ class TypstTranslator(SphinxTranslator):
     def depart_container(self, node: nodes.container) -> None:
         self.body.append("\n")
 
-    def visit_block_quote(self, node: nodes.block_quote) -> None:
-        self.body.append("\n#quote(block: true)[")
-
-    def depart_block_quote(self, node: nodes.block_quote) -> None:
-        self.body.append("]\n\n")
-
-    def visit_bullet_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
-    def depart_bullet_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
-    def visit_enumerated_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
-    def depart_enumerated_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
     def visit_list_item(self, node: nodes.list_item) -> None:
         self.body.append("#enum.item[" if isinstance(node.parent, nodes.enumerated_list) else "#list.item[")
 
     def depart_list_item(self, node: nodes.list_item) -> None:
         self.body.append("]\n")
 
-    def visit_definition_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
-    def depart_definition_list(self, node: nodes.Element) -> None:
-        self.body.append("\n")
-
-    def visit_definition_list_item(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_definition_list_item(self, node: nodes.Element) -> None:
-        pass
-
-    def visit_term(self, node: nodes.Element) -> None:
-        self.body.append("#block(above: 1em, below: 0.4em, sticky: true)[#strong[")
-
-    def depart_term(self, node: nodes.Element) -> None:
-        self.body.append("]]\n")
-
-    def visit_definition(self, node: nodes.Element) -> None:
-        self.body.append("#pad(left: 1.2em)[")
-
-    def depart_definition(self, node: nodes.Element) -> None:
-        self.body.append("]\n")
-
-    def visit_glossary(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_glossary(self, node: nodes.Element) -> None:
-        pass
-
     def visit_literal_block(self, node: nodes.literal_block) -> None:
         self.body.append(f"\n#raw(block: true, {string(node.astext())})\n\n")
         raise nodes.SkipNode
 
     def visit_sidebar(self, node: nodes.sidebar) -> None:
-        # A margin note with no block after it: a note of its own in the margin column, beside nothing.
-        self._noted_count += 1
-        notes = self.written(child for child in node.children
-                             if not (isinstance(child, nodes.title) and not child.astext()))
-        self.body.append(f'\n#noted("noted-{self._noted_count}", [], [\n{notes}\n])\n\n')
+        self._noted_row("", [node])  # a margin note with no block after it: beside nothing
         raise nodes.SkipNode
 
     def visit_admonition(self, node: nodes.Element) -> None:
@@ -396,24 +316,6 @@ class TypstTranslator(SphinxTranslator):
     depart_note = depart_tip = depart_important = depart_warning = depart_attention = depart_caution = depart_admonition
     visit_hint = visit_error = visit_danger = visit_seealso = visit_admonition
     depart_hint = depart_error = depart_danger = depart_seealso = depart_admonition
-
-    def visit_rubric(self, node: nodes.Element) -> None:
-        self.body.append("\n#block(above: 1em)[#strong[")
-
-    def depart_rubric(self, node: nodes.Element) -> None:
-        self.body.append("]]\n")
-
-    def visit_line_block(self, node: nodes.Element) -> None:
-        self.body.append("\n#block[")
-
-    def depart_line_block(self, node: nodes.Element) -> None:
-        self.body.append("]\n\n")
-
-    def visit_line(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_line(self, node: nodes.Element) -> None:
-        self.body.append(" \\\n")
 
     def visit_transition(self, node: nodes.Element) -> None:
         self.body.append("\n#line(length: 30%)\n\n")
@@ -479,12 +381,6 @@ class TypstTranslator(SphinxTranslator):
                          f"{written_caption})\n\n{self.written(legend)}\n")
         raise nodes.SkipNode
 
-    def visit_legend(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_legend(self, node: nodes.Element) -> None:
-        pass
-
     def visit_image(self, node: nodes.image) -> None:
         uri = self.builder.image_path(node)
         alt = node.get("alt") or self.builder.alt_text(node)
@@ -505,33 +401,9 @@ class TypstTranslator(SphinxTranslator):
     def depart_inline(self, node: nodes.inline) -> None:
         self.body.append("]")
 
-    def visit_emphasis(self, node: nodes.Element) -> None:
-        self.body.append("#emph[")
-
-    def depart_emphasis(self, node: nodes.Element) -> None:
-        self.body.append("]")
-
-    def visit_strong(self, node: nodes.Element) -> None:
-        self.body.append("#strong[")
-
-    def depart_strong(self, node: nodes.Element) -> None:
-        self.body.append("]")
-
     def visit_literal(self, node: nodes.Element) -> None:
         self.body.append(f"#raw({string(node.astext())})")
         raise nodes.SkipNode
-
-    def visit_superscript(self, node: nodes.Element) -> None:
-        self.body.append("#super[")
-
-    def depart_superscript(self, node: nodes.Element) -> None:
-        self.body.append("]")
-
-    def visit_subscript(self, node: nodes.Element) -> None:
-        self.body.append("#sub[")
-
-    def depart_subscript(self, node: nodes.Element) -> None:
-        self.body.append("]")
 
     def visit_reference(self, node: nodes.reference) -> None:
         target = self._target_of(node, self.docname)
@@ -560,12 +432,6 @@ class TypstTranslator(SphinxTranslator):
     def visit_footnote_reference(self, node: nodes.Element) -> None:
         raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
 
-    def visit_target(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_target(self, node: nodes.Element) -> None:
-        pass
-
     def visit_citation_reference(self, node: nodes.Element) -> None:
         self.visit_reference(node)
 
@@ -582,12 +448,6 @@ class TypstTranslator(SphinxTranslator):
         self.body.append("]\n\n")
         raise nodes.SkipNode
 
-    def visit_problematic(self, node: nodes.Element) -> None:
-        pass
-
-    def depart_problematic(self, node: nodes.Element) -> None:
-        pass
-
     # --- what a PDF leaves out ------------------------------------------------------------------------------------
 
     def visit_raw(self, node: nodes.raw) -> None:
@@ -603,9 +463,35 @@ class TypstTranslator(SphinxTranslator):
     visit_HiddenCellNode = _skip  # sphinx-jupyterbook-latex's cell that no builder renders
 
     def unknown_visit(self, node: nodes.Node) -> None:
-        logger.warning(f"the PDF writer has no visitor for {type(node).__module__}.{type(node).__name__}",
-                       location=node)
-        raise nodes.SkipNode
+        markup = _markup(node)
+        if markup is None:
+            logger.warning(f"the PDF writer has no visitor for {type(node).__module__}.{type(node).__name__}",
+                           location=node)
+            raise nodes.SkipNode
+        self.body.append(markup[0])
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        self.body.append(_markup(node)[1])
 
 
 _SWITCHED = "edition-typst-typeface-switched"
+
+def _markup(node: nodes.Node) -> tuple[str, str] | None:
+    return next((_MARKUP[cls.__name__] for cls in type(node).__mro__ if cls.__name__ in _MARKUP), None)
+
+
+#: The nodes written as their children between an opening and a closing markup: class name -> (opening, closing).
+_MARKUP = {
+    "paragraph": ("#par[", "]\n\n"), "compact_paragraph": ("#par[", "]\n\n"),
+    "block_quote": ("\n#quote(block: true)[", "]\n\n"),
+    "bullet_list": ("\n", "\n"), "enumerated_list": ("\n", "\n"), "definition_list": ("\n", "\n"),
+    "term": ("#block(above: 1em, below: 0.4em, sticky: true)[#strong[", "]]\n"),
+    "definition": ("#pad(left: 1.2em)[", "]\n"),
+    "rubric": ("\n#block(above: 1em)[#strong[", "]]\n"),
+    "line_block": ("\n#block[", "]\n\n"), "line": ("", " \\\n"),
+    "emphasis": ("#emph[", "]"), "strong": ("#strong[", "]"), "superscript": ("#super[", "]"),
+    "subscript": ("#sub[", "]"),
+    # only their children: sections (headings come from their titles), wrappers and targets
+    **{name: ("", "") for name in ("section", "compound", "definition_list_item", "glossary", "legend", "target",
+                                   "problematic")},
+}
