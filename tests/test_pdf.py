@@ -17,12 +17,16 @@ import pytest
 import typst
 import yaml
 from bs4 import BeautifulSoup
+from docutils import nodes
+from sphinx.errors import ExtensionError
 
 from coup1917 import ROOT, book
 from coup1917.build.checks.html_text import differences
 from coup1917.build.checks.pdf_text import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 from coup1917.sphinx.editions import metadata
+from coup1917.sphinx.charts.plotly_output import plotly_chart, visit_chart_typst
 from coup1917.sphinx.editions.pdf import SANS_FONTS
+from coup1917.sphinx.editions.typst_writer import escape
 from tests.support import chart_figures
 
 PAGES = range(10, 81)  # 13 pages with the text alone; charts, notes and apparatus add some, never dozens
@@ -283,3 +287,20 @@ def test_reader_keeps_the_serif_body_text_only(tmp_path):
     words = authorial_words(tmp_path / "fixture.pdf")
     assert [w.text for w in words] == ["The", "author's", "hand-picked", "words", "stand", "here."]
     assert words[2].where.startswith("fixture.pdf, page 1, line at ")
+
+
+def test_text_is_never_read_as_typst_markup(tmp_path):
+    """Every ASCII punctuation mark, and the copy-text's own runs of them ("...", "--", quotes), come out of the PDF
+    as written: the writer escapes them all."""
+    text = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + ' "quoted" -- ... \'a\' x_y_ *z* $1'
+    (tmp_path / "text.typ").write_text(f'#set document(title: "T")\n#set smartquote(enabled: false)\n{escape(text)}\n',
+                                       encoding="utf-8")
+    typst.compile(str(tmp_path / "text.typ"), output=str(tmp_path / "text.pdf"), ignore_system_fonts=True)
+    assert "".join(line.text for line in lines(tmp_path / "text.pdf")).split() == text.split()
+
+
+def test_a_chart_without_its_text_alternative_stops_the_pdf():
+    chart = plotly_chart(figure={"data": []})
+    nodes.figure("", chart)  # a figure with neither caption nor "Text alternative." paragraph
+    with pytest.raises(ExtensionError, match="text alternative"):
+        visit_chart_typst(None, chart)
