@@ -25,7 +25,7 @@ from coup1917.build.checks.html_text import differences
 from coup1917.build.checks.pdf_text import SERIF, authorial_words, bookmarks, internal_link_targets, lines
 from coup1917.sphinx.editions import metadata
 from coup1917.sphinx.charts.plotly_output import plotly_chart, visit_chart_typst
-from coup1917.sphinx.editions.pdf import SANS_FONTS
+from coup1917.sphinx.editions.pdf import SANS_FONTS, compile_pdf
 from coup1917.sphinx.editions.typst_writer import escape
 from tests.support import chart_figures
 
@@ -308,3 +308,9 @@ def test_a_chart_without_its_text_alternative_stops_the_pdf():
     nodes.figure("", chart)  # a figure with neither caption nor "Text alternative." paragraph
     with pytest.raises(ExtensionError, match="text alternative"):
         visit_chart_typst(None, chart)
+
+
+def test_a_typst_error_names_its_file_and_line(tmp_path):
+    (tmp_path / "book.typ").write_text('#set document(title: "T")\nA line.\n#link(<nowhere>)[x]\n', encoding="utf-8")
+    with pytest.raises(ExtensionError, match=rf"^{tmp_path}/book.typ:3: Typst: label `<nowhere>` does not exist"):
+        compile_pdf(tmp_path / "book.typ", tmp_path / "book.pdf", edition_record())

@@ -20,6 +20,7 @@ the edition's nodes or rules (the two typefaces, notes beside their paragraph, s
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,7 +152,14 @@ def compile_pdf(source: Path, pdf: Path, metadata: Edition) -> None:
                       ignore_system_fonts=True, pdf_standards=PDF_STANDARDS,
                       timestamp=int(metadata.date.timestamp()))
     except typst.TypstError as error:
-        raise ExtensionError(f"{source}: Typst: {error}") from None
+        # typst-py gives the error's place only inside its rendered diagnostic ("┌─ file:line:column"), as TeX
+        # does in its log: read from there, the one place it is.
+        place = _TYPST_PLACE.search(error.diagnostic or "")
+        where = f"{Path(place['file']).resolve()}:{place['line']}" if place else str(source)  # file: from the cwd
+        raise ExtensionError(f"{where}: Typst: {error.message}") from None
+
+
+_TYPST_PLACE = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):\d+")
 
 
 #: The outputs of a code cell the PDF takes, best first: Markdown (the chronology's), a DataFrame's HTML table
