@@ -271,7 +271,6 @@ def test_numeric_columns_of_table_4_1_are_right_aligned(pdf):
         assert len(lefts) > 1, f"{column}: all start at {lefts}, left-aligned"
 
 
-@pytest.mark.pdf  # poppler reads it
 def test_reader_keeps_the_serif_body_text_only(tmp_path):
     """On a small Typst document: sans-serif matter, a footnote mark and the margin column are left out, and a word
     broken after its own hyphen is joined again."""

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coup1917 import COPY_TEXT, book as book_structure
-from coup1917.build.checks import html_text as fidelity
+from coup1917.build.checks import html_text as fidelity, pdf_text
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
 #: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
@@ -281,8 +281,7 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
     elif target.name == "pdf":
-        from coup1917.build.checks.pdf_text import authorial_words  # poppler, which only the PDF build installs
-        actual = authorial_words(built)
+        actual = pdf_text.authorial_words(built)
     else:
         from coup1917.build.checks import epub_check as epub  # EPUBCheck, on the Java only the EPUB build installs
         try:
