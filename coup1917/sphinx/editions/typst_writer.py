@@ -99,6 +99,7 @@ class TypstTranslator(SphinxTranslator):
         self._written_labels: set[str] = set()
         self._notes_done: set[int] = set()
         self._noted_count = 0
+        self._in_noted_row = False  # writing the block of a noted row: the margin column is taken
 
     def astext(self) -> str:
         return "".join(self.body)
@@ -224,7 +225,10 @@ class TypstTranslator(SphinxTranslator):
 
     def _write_noted(self, node: nodes.Element, notes: list[nodes.sidebar]) -> None:
         self._notes_done.add(id(node))
-        self._noted_row(self.written([node]), notes)
+        self._in_noted_row = True
+        block = self.written([node])
+        self._in_noted_row = False
+        self._noted_row(block, notes)
 
     def _noted_row(self, block: str, notes: list[nodes.sidebar]) -> None:
         """The ``noted`` row: the block's markup beside its notes (the editors', in the sans-serif)."""
@@ -341,8 +345,10 @@ class TypstTranslator(SphinxTranslator):
         if title is not None:
             caption = f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
         figure = f"#figure(kind: table, numbering: none, {table}{caption})"
-        if not self._typefaces[-1]:  # the editors' tables (data, apparatus) smaller, so that their columns fit
+        if not self._typefaces[-1]:  # the editors' tables (data, apparatus): smaller, wide where no note is beside
             figure = f"#text(size: 0.85em)[{figure}]"
+            if not self._in_noted_row:
+                figure = f"#wide[{figure}]"
         self.body.append(f"\n{figure}\n\n")
         raise nodes.SkipNode
 
