@@ -23,13 +23,8 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf epub tei tex-deps java-deps site-zip
+.PHONY: book check test serve lab clean clean-all system-deps lock notebooks pdf epub tei java-deps site-zip
 
-# Debian packages of the PDF build: XeLaTeX with the LaTeX packages Sphinx and sphinx-jupyterbook-latex load,
-# latexmk, Sphinx's default XeLaTeX fonts (FreeSerif, FreeSans, FreeMono), xindy for the index, and poppler
-# (pdftotext, pdffonts, pdftoppm) for the PDF tests. About 120 MB to download, 400 MB installed.
-TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk \
-                fonts-freefont-otf xindy poppler-utils
 SITE_ZIP     := $(BUILD_DIR)/site.zip
 
 # The virtual environment with the pinned packages and the edition package (editable, so notebooks and tests
@@ -114,25 +109,22 @@ $(BENCH_NODE_MODULES): bench/package-lock.json $(NODE_MODULES)
 	@$(call limited,600,npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error,npm ci)
 	touch $@
 
-bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps tex-deps
+bench: $(INSTALLED) $(NODE_MODULES) $(BENCH_NODE_MODULES) system-deps
 	@$(call limited,3600,$(PYTHON) bench/bench.py,make bench)
 
 ## notebooks: run every chapter in a fresh kernel and write the executed notebooks into _build/notebooks
 notebooks: $(INSTALLED)
 	$(PYTHON) -m coup1917.build.notebooks $(BUILD_DIR)/notebooks
 
-## tex-deps: the Debian packages the PDF needs, installed only when one is missing
-tex-deps:
-	@dpkg -s $(TEX_PACKAGES) >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGES="$(TEX_PACKAGES)"
-
-## pdf: build the whole book as one PDF (XeLaTeX) into _build/pdf and put a copy in the published site
+## pdf: build the whole book as one tagged PDF (Typst: PDF/UA-1 and PDF/A-2a) into _build/pdf and put a copy in
+## the published site. Typst and its serif come from PyPI (requirements.lock), the editors' sans-serif from npm
+## (package-lock.json); Chromium draws the charts.
 # It builds in the same work directory as `make book`, so a notebook executed for the HTML is not executed again.
 # myst-nb renders outputs for the builder at hand as it reads a page, so the PDF reads every page afresh (--all)
-# and coup1917.build drops the shared doctrees afterwards. LaTeX's auxiliary files from an earlier build can break
-# a build, so the LaTeX output starts empty.
-pdf: $(INSTALLED) tex-deps system-deps
-	rm -rf $(WORK_DIR)/_build/latex
-	$(PYTHON) -m coup1917.build . --builder pdflatex --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
+# and coup1917.build drops the shared doctrees afterwards.
+pdf: $(INSTALLED) $(NODE_MODULES) system-deps
+	rm -rf $(WORK_DIR)/_build/typst
+	$(PYTHON) -m coup1917.build . --builder pdf --work $(WORK_DIR) --out $(BUILD_DIR) --all $(JB_FLAGS)
 
 ## java-deps: Java, on which EPUBCheck runs (Debian's headless JRE), if missing
 java-deps:

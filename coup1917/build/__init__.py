@@ -1,7 +1,7 @@
 """Build the book (HTML, PDF, EPUB or TEI) so that any failure stops it with one line a person understands, a book whose
 authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
-``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub|tei] [jupyter-book options]`` (``make book``,
+``python -m coup1917.build BOOK_DIR [--builder html|pdf|epub|tei] [jupyter-book options]`` (``make book``,
 ``make pdf``, ``make epub``, ``make tei``):
 
 1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coup1917 import COPY_TEXT, book as book_structure
-from coup1917.build.checks import html_text as fidelity
+from coup1917.build.checks import html_text as fidelity, pdf_text
 from coup1917.build.downloads import runnable
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
@@ -75,7 +75,7 @@ class Target:
 
 TARGETS = {
     "html": Target("html", ("--builder", "html"), "html", "html"),
-    "pdflatex": Target("pdflatex", ("--builder", "pdflatex"), "latex", "pdf", ".pdf"),
+    "pdf": Target("pdf", ("--builder", "custom", "--custom-builder", "typst"), "typst", "pdf", ".pdf"),
     "epub": Target("epub", ("--builder", "custom", "--custom-builder", "epub"), "epub", "epub", ".epub"),
     "tei": Target("tei", ("--builder", "custom", "--custom-builder", "tei"), "tei", "tei", ".xml"),
 }
@@ -285,9 +285,8 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
     checks = []
     if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
-    elif target.name == "pdflatex":
-        from coup1917.build.checks.pdf_text import authorial_words  # poppler, which only the PDF build installs
-        actual = authorial_words(built)
+    elif target.name == "pdf":
+        actual = pdf_text.authorial_words(built)
     elif target.name == "tei":
         from coup1917.build.checks import tei_check  # jing, on the Java only the TEI and EPUB builds install
         checks = tei_check.validate(built)

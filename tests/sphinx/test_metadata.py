@@ -1,5 +1,5 @@
 """The edition's metadata: one record from CITATION.cff and edition_metadata, dated by SOURCE_DATE_EPOCH, written
-into the PDF's LaTeX (Info, XMP) and the HTML pages' <meta> tags."""
+into the PDF's Typst preamble (Info, XMP, title page) and the HTML pages' <meta> tags."""
 
 import shutil
 import subprocess
@@ -10,7 +10,8 @@ from sphinx.errors import ConfigError
 
 from coup1917 import ROOT
 from coup1917.sphinx.editions import metadata
-from coup1917.sphinx.editions.pdf import pdf_metadata
+from coup1917.sphinx.editions.pdf import preamble
+from coup1917.sphinx.editions.typst_writer import string
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["edition_metadata"]
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
@@ -55,14 +56,14 @@ def test_a_missing_fact_or_citation_file_stops_the_build(tmp_path):
         metadata.edition(tmp_path, CONFIG)
 
 
-def test_latex_gets_every_field_and_the_dates_of_the_sources(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    latex = pdf_metadata(metadata.edition(ROOT, CONFIG))
-    for key in ("pdftitle", "pdfauthor", "pdfsubject", "pdfkeywords", "pdflang", "pdfcopyright", "pdflicenseurl",
-                "pdfdocumentid", "pdfinstanceid"):
-        assert f"  {key}={{" in latex
-    assert "pdfcreationdate={D:20231114221320Z}" in latex and "pdfdate={2023-11-14T22:13:20Z}" in latex
-    assert "pdfapart={2}" in latex and "pdfaconformance={B}" in latex
+def test_the_pdf_preamble_carries_the_record():
+    """The Typst document's metadata (Info and XMP) and title page, from the record alone."""
+    edition = metadata.edition(ROOT, CONFIG)
+    head = preamble(edition)
+    for value in (edition.title, edition.creator, edition.summary,
+                  *edition.keywords, *edition.contributors, edition.rights):
+        assert string(value) in head, value
+    assert f"lang: {string(edition.language)}" in head
 
 
 def _page(kind: str) -> metadata.Page:

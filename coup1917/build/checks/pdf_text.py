@@ -1,78 +1,118 @@
 """Read the author's words back out of the PDF edition, for the fidelity check and the PDF tests.
 
-The PDF sets the author's words in the serif and everything the editors add in the sans-serif (see
-:mod:`coup1917.sphinx.editions.pdf`), so the authorial text of the PDF is its serif text. Poppler's ``pdftohtml -xml``
-gives the text as positioned fragments, each in one font; a line of the PDF may be several fragments (a glossary
-link, a footnote mark). The fragments are put back together into lines, a space standing between two of them
-only where the PDF leaves a gap; then the serif fragments at the size of the body text are the author's words,
-in reading order. Anything else on the line (a footnote mark in the sans-serif, smaller serif text) is the
-editors' and drops out without splitting or joining the words around it.
+The PDF sets the author's words in a serif and everything the editors add in a sans-serif (see
+:mod:`coup1917.sphinx.editions.pdf`), so the authorial text of the PDF is its serif text. pdfminer.six (PyPI; no
+system package) gives each line of the PDF with its glyphs, their fonts, sizes and places; a line is cut into
+fragments, each in one font, and the fragments of one visual line are put back together, a space standing between
+two of them only where the PDF leaves a gap. Then the serif fragments at the size of the body text are the
+author's words, in reading order. Anything else on the line (a footnote mark in the sans-serif, the margin column's
+notes, smaller serif text) is the editors' and drops out without splitting or joining the words around it.
 
 Normalisation, and only this: a word broken at the end of a line after one of its own hyphens
 ("hand-" / "picked") is joined again, keeping the hyphen. The PDF has no other line-end hyphens: automatic
-hyphenation is switched off in it. Ligatures, quotes and dashes are compared exactly (pdftohtml maps ligature
-glyphs back to their letters; the PDF keeps the copy-text's straight quotes).
+hyphenation is switched off in it. Quotes and dashes are compared exactly (the PDF keeps the copy-text's straight
+quotes). The outline and the links are read with pikepdf.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import pikepdf
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
 from coup1917.build.checks.html_text import Word
 
-SERIF = "FreeSerif"  # the author's typeface in the PDF (Sphinx's default for XeLaTeX; package fonts-freefont-otf)
+SERIF = "LibertinusSerif"  # the author's typeface in the PDF (Libertinus Serif, in the typst wheel)
 _BROKEN_AT_HYPHEN = re.compile(r"\w-$")
-_SPACE = 2  # px (poppler's 1.5 px/pt): narrower gaps between fragments are kerning and rounding, not spaces
+_SPACE = 1.3  # pt: narrower gaps between fragments are kerning and rounding, not spaces
 _EDITORIAL = "\0"  # stands for an editorial fragment inside a line until the words are split
 
 
 @dataclass(frozen=True)
 class Line:
+    """A run of text in one font on one line of a page; places in points from the page's top left."""
     page: int
-    top: int
-    left: int
-    width: int
-    height: int
+    top: float
+    left: float
+    width: float
+    height: float
     font: str
     size: int
     text: str
 
 
-def pdf_xml(pdf: Path) -> ET.Element:
-    """Poppler's XML view of the PDF: pages of positioned text lines with their fonts, links and the outline."""
-    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)], check=True,
-                         capture_output=True, text=True).stdout
-    return ET.fromstring(xml)
+@lru_cache(maxsize=4)
+def _lines_of(pdf: Path, modified: float) -> tuple[Line, ...]:
+    found = []
+    for number, page in enumerate(extract_pages(pdf, laparams=LAParams()), start=1):
+        page_lines = [line for box in page if isinstance(box, LTTextContainer)
+                      for line in box if isinstance(line, LTTextLine)]
+        for line in sorted(page_lines, key=lambda line: (round(page.height - line.y1), line.x0)):
+            found += _fragments(number, page.height, line)
+    return tuple(found)
+
+
+def _fragments(number: int, page_height: float, line: LTTextLine) -> list[Line]:
+    """The runs of one font and size in a line; a space pdfminer infers stays with the run it follows."""
+    runs: list[list[LTChar]] = []
+    texts: list[str] = []
+    for item in line:
+        if isinstance(item, LTChar):
+            key = (item.fontname, round(item.size))
+            if runs and (runs[-1][0].fontname, round(runs[-1][0].size)) == key:
+                runs[-1].append(item)
+                texts[-1] += item.get_text()
+            else:
+                runs.append([item])
+                texts.append(item.get_text())
+        elif texts and item.get_text() == " ":
+            texts[-1] += " "
+    return [Line(number, page_height - max(c.y1 for c in run), run[0].x0, run[-1].x1 - run[0].x0,
+                 max(c.y1 for c in run) - min(c.y0 for c in run), run[0].fontname, round(run[0].size), text)
+            for run, text in zip(runs, texts)]
 
 
 def lines(pdf: Path) -> list[Line]:
-    """Every line of text in the PDF with its font, page by page, in pdftohtml's reading order."""
-    found = []
-    fonts: dict[str, tuple[str, int]] = {}
-    for page in pdf_xml(pdf).iter("page"):
-        for spec in page.iter("fontspec"):
-            fonts[spec.get("id")] = (spec.get("family"), int(spec.get("size")))
-        for text in page.iter("text"):
-            family, size = fonts[text.get("font")]
-            found.append(Line(int(page.get("number")), int(text.get("top")), int(text.get("left")),
-                              int(text.get("width")), int(text.get("height")), family, size,
-                              "".join(text.itertext())))
-    return found
+    """Every run of text in the PDF with its font, page by page, each page's lines from the top."""
+    return list(_lines_of(Path(pdf), Path(pdf).stat().st_mtime))
 
 
 def bookmarks(pdf: Path) -> dict[str, int]:
     """The PDF's outline: title -> page number."""
-    return {item.text: int(item.get("page")) for item in pdf_xml(pdf).iter("item")}
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        found = {}
+
+        def walk(items) -> None:
+            for item in items:
+                destination = item.destination or (item.action.get("/D") if item.action else None)
+                if destination is not None:
+                    found[item.title] = pages[destination[0].objgen]
+                walk(item.children)
+
+        with document.open_outline() as outline:
+            walk(outline.root)
+        return found
 
 
 def internal_link_targets(pdf: Path) -> set[int]:
     """The pages that links inside the PDF lead to."""
-    return {int(a.get("href").rsplit("#", 1)[1]) for a in pdf_xml(pdf).iter("a") if "#" in a.get("href", "")}
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        targets = set()
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A")
+                destination = annotation.get("/Dest") or (action.get("/D") if action is not None else None)
+                if isinstance(destination, pikepdf.Array):
+                    targets.add(pages[destination[0].objgen])
+        return targets
 
 
 def authorial_words(pdf: Path) -> list[Word]:
@@ -89,8 +129,9 @@ def authorial_words(pdf: Path) -> list[Word]:
             if previous and fragment.left - (previous.left + previous.width) >= _SPACE:
                 text += " "
             authorial = SERIF in fragment.font and fragment.size >= body_size
-            text += fragment.text if authorial else _EDITORIAL
-        where = f"{pdf.name}, page {row[0].page}, line at {row[0].top} pt"
+            # an editorial fragment keeps its spaces, so that the words either side of it stay apart
+            text += fragment.text if authorial else re.sub(r"\S+", _EDITORIAL, fragment.text)
+        where = f"{pdf.name}, page {row[0].page}, line at {row[0].top:.0f} pt"
         tokens = [token.replace(_EDITORIAL, "") for token in text.split()]
         tokens = [Word(token, f"{where}, word {i}") for i, token in enumerate(filter(None, tokens), start=1)]
         if tokens and words and _BROKEN_AT_HYPHEN.search(words[-1].text):

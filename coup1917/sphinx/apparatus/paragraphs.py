@@ -9,7 +9,7 @@ quotation is numbered as the paragraph it is.
 Numbers run on across the chapter division, in the book's reading order. A page only knows how many paragraphs it
 has when it is read, so each marker records its page and its place on the page (``doctree-read``), and the number
 is filled in once every page has been read (``doctree-resolved``), from the table of contents' order. That works
-the same for the HTML pages, resolved one by one, and for the LaTeX book, resolved as one tree. When a page's count
+the same for the HTML pages, resolved one by one, and for the PDF, resolved as one tree. When a page's count
 changes, every text page is written again (``env-updated``) so that no page keeps a stale number.
 """
 
@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.editions.typst_writer import label
 
 ANCHOR = "para-{}"
 CITE_TARGET = ("chapters/how-to-cite", "cite-a-paragraph")
@@ -128,12 +129,10 @@ def visit_paragraph_number_html(self, node: paragraph_number) -> None:
     raise nodes.SkipNode
 
 
-def visit_paragraph_number_latex(self, node: paragraph_number) -> None:
-    number = node["number"]
-    cite_page, cite_anchor = CITE_TARGET
-    # A target for links to the paragraph, then its number in the editors' sans-serif, linked to How to cite.
-    self.body.append(rf"\hypertarget{{{ANCHOR.format(number)}}}{{}}"
-                     rf"\hyperref[\detokenize{{{cite_page}:{cite_anchor}}}]{{\textsf{{\small\P{number}}}}}\enspace ")
+def visit_paragraph_number_typst(self, node: paragraph_number) -> None:
+    """The number in the editors' sans-serif, linked to How to cite (the paragraph's anchor is the paragraph's id,
+    which the writer labels where a link leads to it)."""
+    self.body.append(f"#paragraph-number({node['number']}, <{label(*CITE_TARGET)}>)")
     raise nodes.SkipNode
 
 
@@ -144,7 +143,7 @@ def visit_paragraph_number_text(self, node: paragraph_number) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_node(paragraph_number, html=(visit_paragraph_number_html, None),
-                 latex=(visit_paragraph_number_latex, None), text=(visit_paragraph_number_text, None))
+                 typst=(visit_paragraph_number_typst, None), text=(visit_paragraph_number_text, None))
     # After the editorial marks (priority 600), which tell the author's paragraphs from the editors'.
     app.connect("doctree-read", number_paragraphs, priority=700)
     app.connect("doctree-resolved", fill_in_numbers)

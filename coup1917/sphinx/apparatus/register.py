@@ -366,7 +366,7 @@ def _pass(self, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("register_file", None, "env")  # another CSV with the register's schema (the tests)
-    app.add_node(register_mention, html=(_pass, _pass), latex=(_pass, _pass), text=(_pass, _pass))
+    app.add_node(register_mention, html=(_pass, _pass), typst=(_pass, _pass), text=(_pass, _pass))
     app.add_node(register_reference)
     app.add_node(register_occurrences)
     app.add_role("register", register_role)

@@ -3,7 +3,7 @@
 In a chapter, ``{sic}`as printed :: reading :: reason``` marks a slip. The words as printed stay in the reading
 text as the author's (no editorial class), followed by a small marker; the reading and the reason are editorial:
 in HTML they show on hover, in a margin note beside the block and, when the reader switches the text to
-"corrected", in place of the printed words; in LaTeX they become a footnote. A mark without its reading or its
+"corrected", in place of the printed words; in the PDF they become a footnote. A mark without its reading or its
 reason stops the build with the file and line.
 
 ``{textual-notes}`` (a directive, on the Textual notes page) lists every mark of the book, collected in the build
@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
+from coup1917.sphinx.editions.typst_writer import escape
 
 SEPARATOR = "::"
 _ENV_KEY = "edition_sic_marks"
@@ -73,8 +74,9 @@ def depart_sic_html(self, node: sic_mark) -> None:
     self.body.append("</span>")
 
 
-def visit_sic_latex(self, node: sic_mark) -> None:
-    self.body.append(self.encode(node["printed"]) + r"\footnote{" + self.encode(_note_text(node)) + "}")
+def visit_sic_typst(self, node: sic_mark) -> None:
+    """The printed words, the author's, and a footnote with the reading and the reason, the editors'."""
+    self.body.append(f"{escape(node['printed'])}#editorial[#footnote[{escape(_note_text(node))}]]")
     raise nodes.SkipNode
 
 
@@ -153,7 +155,7 @@ def merge_marks(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: B
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(sic_mark, html=(visit_sic_html, depart_sic_html), latex=(visit_sic_latex, None),
+    app.add_node(sic_mark, html=(visit_sic_html, depart_sic_html), typst=(visit_sic_typst, None),
                  text=(visit_sic_text, None))
     app.add_node(textual_notes_list)
     app.add_role("sic", sic_role)

@@ -13,8 +13,9 @@ dropdown is, and each builder has its visitor:
   The pages that hold a chart node, and only they, get ``static/charts.js``, which fetches ONE plotly.js file (the
   official partial bundle pinned in ``package.json``, copied into ``_static``) when the first chart nears the
   viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
-- LaTeX: kaleido exports the figure as a vector PDF through Debian's Chromium (:mod:`coup1917.sphinx.charts.export`: one
-  browser for the whole build, every export under a time limit) and the page includes it.
+- PDF (Typst, :mod:`coup1917.sphinx.editions.pdf`): kaleido exports the figure as a vector SVG through Debian's
+  Chromium (:mod:`coup1917.sphinx.charts.export`: one browser for the whole build, every export under a time
+  limit); the PDF sets it as an image whose /Alt is the figure's caption and text alternative.
 - EPUB: e-readers run no plotly.js. The renderer gives the EPUB builder a PNG image instead of the node (an
   image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.editions.epub` names and
   describes.
@@ -41,7 +42,6 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
 from sphinx_design.shared import is_component
 
 from coup1917 import ROOT
@@ -61,7 +61,7 @@ STATIC = Path(__file__).parents[1] / "static"
 CHART_CSS = STATIC / "charts.css"
 CHART_LOADER = STATIC / "charts.js"
 CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
-PDF_CHART_WIDTH = 700  # pixels of the exported chart; LaTeX scales it to the text width
+PDF_CHART_WIDTH = 700  # pixels of the exported chart; the PDF scales it to the text width
 DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
 # (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
@@ -131,7 +131,7 @@ class PlotlyMimeRenderer:
     """myst-nb renderer plugin for Plotly's own output type; every builder prefers it to any other output."""
 
     mime_priority_overrides = [(builder, CHART_MIME, 1)
-                               for builder in ("html", "dirhtml", "singlehtml", "latex", "epub")]
+                               for builder in ("html", "dirhtml", "singlehtml", "typst", "epub")]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool) -> list[nodes.Element] | None:
@@ -146,7 +146,7 @@ class PlotlyMimeRenderer:
                 image["classes"].append(CHART_IMAGE_CLASS)
             return images
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
-        if renderer.renderer.sphinx_env.app.builder.format == "latex":
+        if renderer.renderer.sphinx_env.app.builder.name == "typst":
             # The PDF's charts need Chromium, which kaleido drives when the pages are written: if it is missing,
             # stop now, naming the first page that needs it, not after every page has been read.
             try:
@@ -162,7 +162,7 @@ def _browser() -> str:
 
 
 def chart_image(figure: dict, format: str, page: str) -> bytes:
-    """The chart as a vector PDF (the PDF edition) or a PNG at twice its pixel size, sharp on e-readers' screens
+    """The chart as a vector SVG (the PDF edition) or a PNG at twice its pixel size, sharp on e-readers' screens
     (the EPUB); one Chromium for the whole build, every export under a time limit."""
     try:
         return chart_export.chart_image(figure, format, PDF_CHART_WIDTH, scale=2 if format == "png" else 1)
@@ -229,6 +229,18 @@ def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
     return None
 
 
+def chart_alt_text(node: nodes.Node) -> str | None:
+    """The text alternative of the chart in ``node``'s figure: the caption and the "*Text alternative.*" paragraph,
+    as one text (the EPUB's alt text, the PDF's /Alt)."""
+    figure = enclosing_figure(node)
+    caption = figure.next_node(nodes.caption) if figure is not None else None
+    alternative = text_alternative(figure) if figure is not None else None
+    if caption is None or alternative is None:
+        return None
+    description = alternative.astext().removeprefix(TEXT_ALTERNATIVE).strip()
+    return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
+
+
 def _script_json(value: dict) -> str:
     """JSON that cannot close or comment out the <script> element holding it."""
     # Plotly's encoder writes NaN as null (JSON.parse rejects NaN) and numpy values as numbers.
@@ -286,15 +298,21 @@ def _check_versions(app: Sphinx) -> None:
                              f"{written_for} in package.json")
 
 
-# --- LaTeX ----------------------------------------------------------------------------------------------------
+# --- the PDF (Typst) ------------------------------------------------------------------------------------------
 
-def visit_chart_latex(self: LaTeXTranslator, node: plotly_chart) -> None:
-    name = chart_id(node["figure"])
-    path = Path(self.builder.outdir) / "charts" / f"{name}.pdf"
+def visit_chart_typst(self, node: plotly_chart) -> None:
+    """The chart as a vector graphic (kaleido's SVG), its text alternative as the PDF's /Alt (PDF/UA): a chart
+    without one stops the build."""
+    alt = chart_alt_text(node)
+    if alt is None:
+        raise ExtensionError(f"{node.source}: a chart needs a figure with a caption and a '*{TEXT_ALTERNATIVE}*' "
+                             "paragraph, its text alternative in the PDF")
+    name = f"charts/{chart_id(node['figure'])}.svg"
+    path = Path(self.builder.outdir) / name
     if not path.exists():  # a figure's id is its content: an exported file is the same chart
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(chart_image(node["figure"], "pdf", node.source or "a chart of the PDF"))
-    self.body.append(f"\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{{charts/{name}}}.pdf}}\n")
+        path.write_bytes(chart_image(node["figure"], "svg", node.source or "a chart of the PDF"))
+    self.body.append(f'#image("{name}", alt: {json.dumps(alt, ensure_ascii=False)}, width: 100%)\n')
     raise nodes.SkipNode
 
 
@@ -310,8 +328,8 @@ def skip_chart(self, node: plotly_chart) -> None:
 def setup(app: Sphinx) -> dict:
     # False only in the benchmark's baseline (bench/), whose pages inline Plotly's own full plotly.js instead.
     app.add_config_value("edition_plotly_bundle", True, "html", types=[bool])
-    app.add_node(plotly_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
-                 text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
+    app.add_node(plotly_chart, html=(visit_chart_html, None),
+                 typst=(visit_chart_typst, None), text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
     app.add_post_transform(NameCharts)
     app.connect("builder-inited", _check_versions)
     app.connect("html-page-context", _add_chart_assets)

@@ -41,9 +41,9 @@ from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
 from coup1917.sphinx.editions.downloads import epub_name
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
-from coup1917.sphinx.margins.latex_margins import AttachMarginsToParagraphs, is_margin
+from coup1917.sphinx.margins.placement import is_margin, paragraph_of
 from coup1917.sphinx.editions.metadata import Edition, edition_of
-from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, enclosing_figure, is_dropdown, text_alternative
+from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, chart_alt_text, is_dropdown
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
             note = edition_note("", *margin.children, ids=[note_id], classes=[*margin["classes"], EDITORIAL])
             if note.children and isinstance(note[0], nodes.title) and not note[0].astext():
                 note.remove(note[0])
-            paragraph = AttachMarginsToParagraphs._next_paragraph(margin)
+            paragraph = paragraph_of(margin)
             if paragraph is None:  # no paragraph follows (a table does): the note stays, an aside no reader hides
                 note["footnote"] = False
                 margin.replace_self(note)
@@ -257,17 +257,6 @@ def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for raw in list(doctree.findall(nodes.raw)):
         if raw.get("format") == "html" and raw.astext().lstrip().startswith("<script"):
             raw.parent.remove(raw)
-
-
-def chart_alt_text(image: nodes.image) -> str | None:
-    """The figure's caption and its "*Text alternative.*" paragraph, as one text."""
-    figure = enclosing_figure(image)
-    caption = figure.next_node(nodes.caption) if figure is not None else None
-    alternative = text_alternative(figure) if figure is not None else None
-    if caption is None or alternative is None:
-        return None
-    description = alternative.astext().removeprefix("Text alternative.").strip()
-    return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
 
 
 def visit_note(self, node: edition_note) -> None:

@@ -18,6 +18,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
+from coup1917.sphinx.margins.placement import is_margin
 
 SCRIPT = "reading.js"  # also the previews' touch behaviour and keyboard stops of scroll boxes
 TOGGLE_CLASS = "margin-note-toggle"
@@ -25,10 +26,6 @@ TOGGLE_CLASS = "margin-note-toggle"
 
 class margin_note_toggle(nodes.Element, nodes.General):
     """The marker that opens a collapsed margin note: ``note`` is the note's id, ``number`` its place on the page."""
-
-
-def is_margin_note(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.sidebar) and "margin" in node["classes"]
 
 
 class AddMarginNoteToggles(SphinxPostTransform):
@@ -39,7 +36,7 @@ class AddMarginNoteToggles(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml")
 
     def run(self, **kwargs) -> None:
-        for number, note in enumerate(list(self.document.findall(is_margin_note)), start=1):
+        for number, note in enumerate(list(self.document.findall(is_margin)), start=1):
             if not note["ids"]:
                 note_id = f"margin-note-{number}"
                 while note_id in self.document.ids:

@@ -1,0 +1,503 @@
+"""The PDF edition's Typst source, written from the book's one resolved doctree.
+
+:class:`TypstTranslator` is a docutils translator, as Sphinx's own writers are: each node has a visitor, the
+edition's own nodes (paragraph numbers, slips, charts) register theirs with ``app.add_node(typst=...)``. It writes
+Typst markup that calls the functions of ``typst/edition.typ`` (the page, the typefaces, the note column), and
+Typst's built-in elements, which Typst tags in the PDF: ``heading`` (H1-H3), ``par`` (P), ``table`` with
+``table.header`` (Table, TH with its scope, TD), ``image`` with ``alt`` inside ``figure`` (Figure with /Alt),
+``link`` (Link), ``list.item`` (L, LI), ``footnote`` (the slips' notes).
+
+The edition's rules, decided by small functions a second writer (TEI) can share:
+
+- :func:`is_authorial`: the author's words are the blocks of a ``copy-text: true`` page not marked ``editorial``
+  (:mod:`coup1917.sphinx.apparatus.editorial`); they are set in the serif, the rest in the sans-serif.
+- :func:`coup1917.sphinx.margins.placement.block_of`: the block a margin note stands beside; the block and its
+  notes are written as one ``noted`` row, the block in the text column and the notes in the margin column.
+- :func:`coup1917.sphinx.editions.metadata.edition_of`: the edition's record, for the title page and the PDF's
+  metadata (:mod:`coup1917.sphinx.editions.pdf`).
+
+Text is written with every ASCII punctuation character escaped, so that nothing of the copy-text is read as Typst
+markup (quotes, dashes, ``...`` stay as printed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from docutils import nodes, writers
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxTranslator
+
+from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.margins.placement import block_of, is_margin
+
+logger = logging.getLogger(__name__)
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LABEL_UNSAFE = re.compile(r"[^\w.:-]")
+#: Typst's name for a column's alignment, from MyST's class on each cell of an aligned Markdown column.
+_ALIGNMENTS = {"text-left": "left", "text-right": "right", "text-center": "center"}
+
+
+def escape(text: str) -> str:
+    """Text as Typst markup that reads as exactly that text: punctuation escaped, line breaks made spaces."""
+    return _PUNCTUATION.sub(r"\\\1", text.replace("\n", " "))
+
+
+def string(text: str) -> str:
+    """A Typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def label(docname: str, node_id: str = "") -> str:
+    """The Typst label of a document (``node_id`` empty) or of an id in it: ids are unique per page only."""
+    return _LABEL_UNSAFE.sub("-", docname.replace("/", ".") + (":" + node_id if node_id else ""))
+
+
+def is_authorial(node: nodes.Node, text_page: bool) -> bool:
+    """The author's words: on a text page, outside anything marked editorial."""
+    if not text_page:
+        return False
+    while node is not None and not isinstance(node, (nodes.document, addnodes.start_of_file)):
+        if isinstance(node, nodes.Element) and EDITORIAL in node.get("classes", []):
+            return False
+        node = node.parent
+    return True
+
+
+class TypstWriter(writers.Writer):
+    supported = ("typst",)
+    output = None
+
+    def __init__(self, builder) -> None:
+        super().__init__()
+        self.builder = builder
+
+    def translate(self) -> None:
+        translator = self.builder.create_translator(self.document, self.builder)
+        self.document.walkabout(translator)
+        self.output = translator.astext()
+
+
+class TypstTranslator(SphinxTranslator):
+    """Docutils nodes -> Typst markup. ``self.body`` collects the markup; a block's margin notes and a table's or
+    figure's parts are written into buffers of their own (:meth:`written`)."""
+
+    #: Table structure inside ``table(...)``: arguments, not markup, so never wrapped in a typeface.
+    _STRUCTURAL = (nodes.tgroup, nodes.colspec, nodes.thead, nodes.tbody, nodes.row, nodes.entry)
+
+    def __init__(self, document: nodes.document, builder) -> None:
+        super().__init__(document, builder)
+        self.body: list[str] = []
+        self.docnames = [builder.config.root_doc]
+        self.targets = self._targets(document)
+        self.referenced = self._referenced(document)
+        self.fignumbers = builder.env.toc_fignumbers
+        self._typefaces: list[bool] = [False]  # authorial? for each open node that changed the typeface
+        self._written_labels: set[str] = set()
+        self._notes_done: set[int] = set()
+        self._noted_count = 0
+        self._in_noted_row = False  # writing the block of a noted row: the margin column is taken
+
+    def astext(self) -> str:
+        return "".join(self.body)
+
+    # --- the walk: typefaces, labels, margin notes --------------------------------------------------------------
+
+    @property
+    def docname(self) -> str:
+        return self.docnames[-1]
+
+    def _text_page(self) -> bool:
+        return is_text_page(self.builder.env.metadata.get(self.docname, {}))
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.Element) and is_margin(node) and block_of(node) is not None:
+            raise nodes.SkipNode  # written with its block (visit of the block, below)
+        notes = self._notes_before(node)
+        if notes:
+            self._write_noted(node, notes)
+            raise nodes.SkipNode
+        switched = self._switch_typeface(node)
+        self._write_labels(node)
+        try:
+            super().dispatch_visit(node)
+        except nodes.SkipNode:
+            if switched:
+                self._close_typeface()
+            raise
+        if switched:
+            node[_SWITCHED] = True
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        super().dispatch_departure(node)
+        if isinstance(node, nodes.Element) and node.attributes.pop(_SWITCHED, False):
+            self._close_typeface()
+
+    def _switch_typeface(self, node: nodes.Node) -> bool:
+        if not isinstance(node, nodes.Element) or isinstance(node, self._STRUCTURAL + (nodes.section,)):
+            return False
+        authorial = is_authorial(node, self._text_page())
+        if authorial == self._typefaces[-1]:
+            return False
+        self._typefaces.append(authorial)
+        self.body.append("#authorial[" if authorial else "#editorial[")
+        return True
+
+    def _close_typeface(self) -> None:
+        self._typefaces.pop()
+        self.body.append("]")
+
+    def _write_labels(self, node: nodes.Node) -> None:
+        """A label for each id of the node that a link leads to (Typst refuses a label twice, or a link to none)."""
+        if not isinstance(node, nodes.Element) or isinstance(node, self._STRUCTURAL):
+            return
+        for node_id in node.get("ids", []):
+            name = label(self.docname, node_id)
+            if name in self.referenced and name not in self._written_labels:
+                self._written_labels.add(name)
+                self.body.append(f"#metadata(none)<{name}>")
+
+    def _by_page(self, document: nodes.document):
+        """Every element of the book with the page (docname) it comes from."""
+        pages = [self.builder.config.root_doc]
+
+        def walk(node: nodes.Element):
+            if isinstance(node, addnodes.start_of_file):
+                pages.append(node["docname"])
+            yield pages[-1], node
+            for child in node.children:
+                if isinstance(child, nodes.Element):
+                    yield from walk(child)
+            if isinstance(node, addnodes.start_of_file):
+                pages.pop()
+
+        return walk(document)
+
+    def _targets(self, document: nodes.document) -> set[str]:
+        """The labels the book can have: each page's and each id's."""
+        found = {label(self.builder.config.root_doc)}
+        for docname, node in self._by_page(document):
+            found.add(label(docname))
+            found.update(label(docname, node_id) for node_id in node.get("ids", []))
+        return found
+
+    def _referenced(self, document: nodes.document) -> set[str]:
+        """The labels a link leads to: only these are written."""
+        wanted = {self._target_of(node, docname) for docname, node in self._by_page(document)
+                  if isinstance(node, nodes.reference)}
+        return (wanted - {None}) | {label(*target) for target in self.builder.extra_targets}
+
+    def _target_of(self, node: nodes.reference, docname: str) -> str | None:
+        """The label an internal reference leads to, or None for an address outside the book."""
+        if node.get("refid"):
+            return label(docname, node["refid"])
+        uri = node.get("refuri", "")
+        if uri.startswith("%"):  # the builder's target URI of a page (TypstBuilder.get_target_uri)
+            page, _, anchor = uri[1:].partition("#")
+            return label(page, anchor)
+        if uri.startswith("#"):
+            return label(docname, uri[1:])
+        return None
+
+    def written(self, children: Iterable[nodes.Node]) -> str:
+        """The markup of ``children``, written into a buffer of its own."""
+        saved, self.body = self.body, []
+        for child in children:
+            child.walkabout(self)
+        text, self.body = "".join(self.body), saved
+        return text
+
+    # --- margin notes: a block and its notes, side by side --------------------------------------------------------
+
+    def _notes_before(self, node: nodes.Node) -> list[nodes.sidebar]:
+        if not isinstance(node, nodes.Element) or node.parent is None or id(node) in self._notes_done:
+            return []
+        notes = []
+        for sibling in reversed(node.parent.children[:node.parent.index(node)]):
+            if is_margin(sibling):
+                notes.insert(0, sibling)
+            elif not isinstance(sibling, nodes.Invisible):
+                break
+        return [note for note in notes if block_of(note) is node]
+
+    def _write_noted(self, node: nodes.Element, notes: list[nodes.sidebar]) -> None:
+        self._notes_done.add(id(node))
+        self._in_noted_row = True
+        block = self.written([node])
+        self._in_noted_row = False
+        self._noted_row(block, notes)
+
+    def _noted_row(self, block: str, notes: list[nodes.sidebar]) -> None:
+        """The ``noted`` row: the block's markup beside its notes (the editors', in the sans-serif)."""
+        self._noted_count += 1
+        self._typefaces.append(False)
+        written = self.written(child for note in notes for child in note.children
+                               if not (isinstance(child, nodes.title) and not child.astext()))  # untitled {margin}
+        self._typefaces.pop()
+        self.body.append(f'\n#noted("noted-{self._noted_count}", [\n{block}\n], [\n{written}\n])\n\n')
+
+    # --- the document and its pages ----------------------------------------------------------------------------
+
+    def visit_document(self, node: nodes.document) -> None:
+        self.body.append(self.builder.preamble())
+
+    def depart_document(self, node: nodes.document) -> None:
+        self.body.append("\n")
+
+    def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.append(node["docname"])
+        name = label(node["docname"])
+        if name in self.referenced:
+            self.body.append(f"\n#metadata(none)<{name}>\n")
+
+    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.pop()
+
+    def _section_level(self, node: nodes.Element) -> int:
+        level, parent = 0, node
+        while parent is not None and not isinstance(parent, (addnodes.start_of_file, nodes.document)):
+            if isinstance(parent, nodes.section):
+                level += 1
+            parent = parent.parent
+        return level
+
+    def visit_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, nodes.section):
+            level = self._section_level(node.parent)
+            self.body.append(f"\n#heading(level: {min(level, 3)}, outlined: {str(level <= 2).lower()})[")
+        elif isinstance(node.parent, (nodes.table, nodes.sidebar, nodes.topic, nodes.Admonition)):
+            raise nodes.SkipNode  # written by the table or box itself
+        else:
+            self.body.append("#strong[")
+
+    def depart_title(self, node: nodes.title) -> None:
+        self.body.append("]\n\n")
+
+    def visit_subtitle(self, node: nodes.Element) -> None:
+        self.body.append("#emph[")
+
+    def depart_subtitle(self, node: nodes.Element) -> None:
+        self.body.append("]\n\n")
+
+    # --- blocks ---------------------------------------------------------------------------------------------------
+
+    def visit_container(self, node: nodes.container) -> None:
+        if "cell_input" in node["classes"]:
+            raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
+        if node.get("design_component") == "dropdown":  # a chart's data: open, under its title
+            title = node.get("title") or "Details"
+            self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
+
+    def depart_container(self, node: nodes.container) -> None:
+        self.body.append("\n")
+
+    def visit_list_item(self, node: nodes.list_item) -> None:
+        self.body.append("#enum.item[" if isinstance(node.parent, nodes.enumerated_list) else "#list.item[")
+
+    def depart_list_item(self, node: nodes.list_item) -> None:
+        self.body.append("]\n")
+
+    def visit_literal_block(self, node: nodes.literal_block) -> None:
+        self.body.append(f"\n#raw(block: true, {string(node.astext())})\n\n")
+        raise nodes.SkipNode
+
+    def visit_sidebar(self, node: nodes.sidebar) -> None:
+        self._noted_row("", [node])  # a margin note with no block after it: beside nothing
+        raise nodes.SkipNode
+
+    def visit_admonition(self, node: nodes.Element) -> None:
+        title = node.next_node(nodes.title)
+        heading = escape(title.astext()) if title is not None else escape(type(node).__name__.capitalize())
+        self.body.append(f"\n#block(inset: 8pt, stroke: (left: 2pt + editorial-red), width: 100%)[#strong[{heading}]\n\n")
+
+    def depart_admonition(self, node: nodes.Element) -> None:
+        self.body.append("]\n\n")
+
+    visit_note = visit_tip = visit_important = visit_warning = visit_attention = visit_caution = visit_admonition
+    depart_note = depart_tip = depart_important = depart_warning = depart_attention = depart_caution = depart_admonition
+    visit_hint = visit_error = visit_danger = visit_seealso = visit_admonition
+    depart_hint = depart_error = depart_danger = depart_seealso = depart_admonition
+
+    def visit_transition(self, node: nodes.Element) -> None:
+        self.body.append("\n#line(length: 30%)\n\n")
+        raise nodes.SkipNode
+
+    # --- tables ---------------------------------------------------------------------------------------------------
+
+    def visit_table(self, node: nodes.table) -> None:
+        group = node.next_node(nodes.tgroup)
+        columns = group["cols"]
+        head = group.next_node(nodes.thead)
+        body = group.next_node(nodes.tbody)
+        title = node.next_node(nodes.title)
+        align = ", ".join(self._column_alignments(group))
+        tracks = ", ".join(["auto"] * columns)  # each column as wide as it needs: a party's name on one line
+        cells = []
+        if head is not None:
+            cells.append("table.header(" + self._cells(head) + "),")
+        if body is not None:
+            cells.append(self._cells(body))
+        table = f"table(columns: ({tracks},), align: ({align},),\n" + "\n".join(cells) + "\n)"
+        caption = ""
+        if title is not None:
+            caption = f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
+        figure = f"#figure(kind: table, numbering: none, {table}{caption})"
+        if not self._typefaces[-1]:  # the editors' tables (data, apparatus): smaller, wide where no note is beside
+            figure = f"#text(size: 0.85em)[{figure}]"
+            if not self._in_noted_row:
+                figure = f"#wide[{figure}]"
+        self.body.append(f"\n{figure}\n\n")
+        raise nodes.SkipNode
+
+    def _cells(self, part: nodes.Element) -> str:
+        return "\n".join(", ".join(f"[{self.written(entry.children)}]" for entry in row.children) + ","
+                         for row in part.children if isinstance(row, nodes.row))
+
+    @staticmethod
+    def _column_alignments(group: nodes.tgroup) -> list[str]:
+        """A column whose cells all say right (or centre) is set so: the votes and percentages of Table 4.1."""
+        columns: list[set[str]] = [set() for _ in range(group["cols"])]
+        for row in group.findall(nodes.row):
+            for column, entry in zip(columns, row.children):
+                column.add(next((_ALIGNMENTS[c] for c in entry["classes"] if c in _ALIGNMENTS), "left"))
+        return [column.pop() if len(column) == 1 else "left" for column in columns]
+
+    def _number(self, node: nodes.Element, kind: str) -> str:
+        """The editors' number of a table or figure, as Sphinx numbered it for the HTML ("Table 4.1: ")."""
+        numbers = self.fignumbers.get(self.docname, {}).get(kind, {})
+        number = next((numbers[i] for i in node.get("ids", []) if i in numbers), None)
+        if number is None:
+            return ""
+        name = {"table": "Table", "figure": "Figure"}[kind]
+        return f"#editorial[{name} {'.'.join(map(str, number))}: ]"
+
+    # --- figures and images ---------------------------------------------------------------------------------------
+
+    def visit_figure(self, node: nodes.figure) -> None:
+        caption = node.next_node(nodes.caption)
+        parts = [child for child in node.children if not isinstance(child, (nodes.caption, nodes.legend))]
+        legend = [child for child in node.children if isinstance(child, nodes.legend)]
+        written_caption = ""
+        if caption is not None:
+            written_caption = f", caption: [{self._number(node, 'figure')}{self.written(caption.children)}]"
+        self.body.append(f"\n#figure(kind: image, numbering: none, block[\n{self.written(parts)}\n]"
+                         f"{written_caption})\n\n{self.written(legend)}\n")
+        raise nodes.SkipNode
+
+    def visit_image(self, node: nodes.image) -> None:
+        uri = self.builder.image_path(node)
+        alt = node.get("alt") or self.builder.alt_text(node)
+        self.body.append(f"#image({string(uri)}, alt: {string(alt)}, width: 100%)\n")
+        raise nodes.SkipNode
+
+    # --- inlines ----------------------------------------------------------------------------------------------------
+
+    def visit_Text(self, node: nodes.Text) -> None:
+        self.body.append(escape(node.astext()))
+
+    def depart_Text(self, node: nodes.Text) -> None:
+        pass
+
+    def visit_inline(self, node: nodes.inline) -> None:
+        self.body.append("#supplied[" if "edition-supplied" in node["classes"] else "#[")
+
+    def depart_inline(self, node: nodes.inline) -> None:
+        self.body.append("]")
+
+    def visit_literal(self, node: nodes.Element) -> None:
+        self.body.append(f"#raw({string(node.astext())})")
+        raise nodes.SkipNode
+
+    def visit_reference(self, node: nodes.reference) -> None:
+        target = self._target_of(node, self.docname)
+        if target is None:
+            self.body.append(f"#link({string(node.get('refuri', ''))})[")
+        elif target in self.targets:
+            self.body.append(f"#link(<{target}>)[")
+        else:
+            logger.warning(f"the PDF has no target {target!r} for the link {node.astext()!r}", location=node)
+            self.body.append("#[")
+
+    def depart_reference(self, node: nodes.reference) -> None:
+        self.body.append("]")
+
+    def visit_download_reference(self, node: nodes.Element) -> None:
+        """A file the HTML page offers for download: its name (a PDF has nowhere to download it from)."""
+        self.body.append(f"#raw({string(node.astext())})")
+        raise nodes.SkipNode
+
+    def visit_number_reference(self, node: nodes.Element) -> None:
+        self.visit_reference(node)
+
+    def depart_number_reference(self, node: nodes.Element) -> None:
+        self.depart_reference(node)
+
+    def visit_footnote_reference(self, node: nodes.Element) -> None:
+        raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
+
+    def visit_citation_reference(self, node: nodes.Element) -> None:
+        self.visit_reference(node)
+
+    def depart_citation_reference(self, node: nodes.Element) -> None:
+        self.depart_reference(node)
+
+    def visit_citation(self, node: nodes.citation) -> None:
+        label_node = node.next_node(nodes.label)
+        lead = f"#strong[{escape(label_node.astext())}] " if label_node is not None else ""
+        self.body.append(f"#par(hanging-indent: 1.5em)[{lead}")
+        for child in node.children:
+            if isinstance(child, nodes.paragraph):
+                self.body.append(self.written(child.children))
+        self.body.append("]\n\n")
+        raise nodes.SkipNode
+
+    # --- what a PDF leaves out ------------------------------------------------------------------------------------
+
+    def visit_raw(self, node: nodes.raw) -> None:
+        if "typst" in node.get("format", "").split():
+            self.body.append(node.astext())
+        raise nodes.SkipNode
+
+    def _skip(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    visit_comment = visit_substitution_definition = visit_system_message = visit_meta = _skip
+    visit_toctree = visit_index = visit_only = _skip
+    visit_HiddenCellNode = _skip  # sphinx-jupyterbook-latex's cell that no builder renders
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        markup = _markup(node)
+        if markup is None:
+            logger.warning(f"the PDF writer has no visitor for {type(node).__module__}.{type(node).__name__}",
+                           location=node)
+            raise nodes.SkipNode
+        self.body.append(markup[0])
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        self.body.append(_markup(node)[1])
+
+
+_SWITCHED = "edition-typst-typeface-switched"
+
+def _markup(node: nodes.Node) -> tuple[str, str] | None:
+    return next((_MARKUP[cls.__name__] for cls in type(node).__mro__ if cls.__name__ in _MARKUP), None)
+
+
+#: The nodes written as their children between an opening and a closing markup: class name -> (opening, closing).
+_MARKUP = {
+    "paragraph": ("#par[", "]\n\n"), "compact_paragraph": ("#par[", "]\n\n"),
+    "block_quote": ("\n#quote(block: true)[", "]\n\n"),
+    "bullet_list": ("\n", "\n"), "enumerated_list": ("\n", "\n"), "definition_list": ("\n", "\n"),
+    "term": ("#block(above: 1em, below: 0.4em, sticky: true)[#strong[", "]]\n"),
+    "definition": ("#pad(left: 1.2em)[", "]\n"),
+    "rubric": ("\n#block(above: 1em)[#strong[", "]]\n"),
+    "line_block": ("\n#block[", "]\n\n"), "line": ("", " \\\n"),
+    "emphasis": ("#emph[", "]"), "strong": ("#strong[", "]"), "superscript": ("#super[", "]"),
+    "subscript": ("#sub[", "]"),
+    # only their children: sections (headings come from their titles), wrappers and targets
+    **{name: ("", "") for name in ("section", "compound", "definition_list_item", "glossary", "legend", "target",
+                                   "problematic")},
+}
