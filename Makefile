@@ -75,7 +75,7 @@ system-deps:
 	@[ -x /usr/bin/chromium ] || $(MAKE) --no-print-directory apt-install PACKAGES=chromium
 
 ## check: the fast unit tier: no build, no browser, no TeX (seconds)
-check: $(INSTALLED)
+check: $(INSTALLED) $(NODE_MODULES)
 	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or tei or build or notebooks)"
 
 ## test: build the book, the PDF, the EPUB and the TEI, then run the whole test suite
