@@ -107,7 +107,7 @@ class Edition:
             ("citation_language", self.language),
             ("citation_publisher", self.publisher),
             *(("citation_keywords", keyword) for keyword in self.keywords),
-            ("citation_pdf_url", page.pdf_url),
+            *([("citation_pdf_url", page.pdf_url)] if page.pdf_url else []),
             ("citation_public_url", page.url),
             ("DC.title", page.title),
             *(("DC.creator", name) for name in self.authors(page)),
@@ -163,7 +163,7 @@ class Page:
     position: int | None
     url: str
     edition_url: str
-    pdf_url: str
+    pdf_url: str | None  # None: a plain Sphinx project (no _config.yml), which has no PDF edition
 
 
 def source_date_epoch(book_dir: Path) -> int:
@@ -233,6 +233,7 @@ def chapters(app: Sphinx) -> list[str]:
 
 
 def page_of(app: Sphinx, docname: str) -> Page:
+    srcdir = Path(app.srcdir)
     text_pages = chapters(app)
     root = app.config.root_doc
     kind = "edition" if docname == root else "chapter" if docname in text_pages else "page"
@@ -241,7 +242,7 @@ def page_of(app: Sphinx, docname: str) -> Page:
                 position=text_pages.index(docname) + 1 if kind == "chapter" else None,
                 url=address(app, docname, app.builder.get_target_uri(docname)),
                 edition_url=address(app, docname, app.builder.get_target_uri(root)),
-                pdf_url=address(app, docname, book.pdf_name(Path(app.srcdir))))
+                pdf_url=address(app, docname, book.pdf_name(srcdir)) if (srcdir / book.CONFIG).is_file() else None)
 
 
 def address(app: Sphinx, fromdocname: str, target: str) -> str:

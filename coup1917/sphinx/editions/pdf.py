@@ -168,6 +168,8 @@ MIME_PRIORITY = ["text/markdown", "text/html", "image/svg+xml", "image/png", "im
 
 
 def prefer_outputs(app: Sphinx, config: Config) -> None:
+    if "nb_mime_priority_overrides" not in config:  # a project without myst-nb: no notebook outputs to choose
+        return
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides,
                                          *((TypstPdfBuilder.name, mime, rank) for rank, mime in
                                            enumerate(MIME_PRIORITY, start=10))]

@@ -463,6 +463,8 @@ def _overrides(app: Sphinx, config) -> None:
     (text rather than HTML), plus Plotly's own type (a chart node, written as a figure)."""
     from myst_nb.core.render import base_render_priority
 
+    if "nb_mime_priority_overrides" not in config:  # a project without myst-nb: no notebook outputs to choose
+        return
     config.nb_mime_priority_overrides = list(config.nb_mime_priority_overrides or []) + [
         ("tei", mime, priority) for mime, priority in base_render_priority()["latex"].items()]
 
