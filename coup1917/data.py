@@ -31,7 +31,7 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     ``path`` reads another file against the same schema (the tests use it for broken fixtures).
     """
     resource = _resource(name, path)
-    report = resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
+    report = _validate(resource)
     if not report.valid:
         raise DataError(_describe(resource, report))
     fields = resource.schema.fields
@@ -49,14 +49,14 @@ def _file(resource: Resource) -> Path:
     return Path(resource.basepath) / resource.path
 
 
-def _package() -> Package:
-    if not DESCRIPTOR.is_file():
-        raise DataError(f"{DESCRIPTOR}: missing; it describes every table of the edition "
+def _package(descriptor: Path = DESCRIPTOR) -> Package:
+    if not descriptor.is_file():
+        raise DataError(f"{descriptor}: missing; it describes every table of the edition "
                         "(restore it: git checkout -- data/datapackage.json)")
     try:
-        return Package(str(DESCRIPTOR))
+        return Package(str(descriptor))
     except FrictionlessException as error:  # not JSON, or not a data package
-        raise DataError(f"{DESCRIPTOR}: not a valid data package: {error.error.message}") from None
+        raise DataError(f"{descriptor}: not a valid data package: {error.error.message}") from None
 
 
 def _resource(name: str, path: Path | None) -> Resource:
@@ -71,14 +71,39 @@ def _resource(name: str, path: Path | None) -> Resource:
     return resource
 
 
+def table_problems(descriptor: Path = DESCRIPTOR) -> list[str]:
+    """Every fault of every table of the data package, one line each, ``data/file.csv:line: ...`` with the row and
+    the field (the build checks them all before any chapter runs); a missing or broken descriptor is one line."""
+    try:
+        package = _package(descriptor)
+    except DataError as error:
+        return [str(error)]
+    problems = []
+    for resource in package.resources:
+        where = _file(resource)
+        for line, place, kind, message in _faults(resource, _validate(resource)):
+            problems.append(f"{where}{f':{line}' if line else ''}: does not match its schema (table "
+                            f"{resource.name!r} in {DESCRIPTOR.name}): {place or 'file'}: {kind}: {message}")
+    return problems
+
+
+def _validate(resource: Resource):
+    return resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
+
+
 def _describe(resource: Resource, report) -> str:
-    where = _file(resource)
-    lines = [f"{where} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
-    for error in report.flatten(["type", "rowNumber", "fieldName", "message"]):
-        kind, row, field, message = error
+    lines = [f"{_file(resource)} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
+    lines += [f"  {place or 'file'}: {kind}: {message}" for _, place, kind, message in _faults(resource, report)]
+    return "\n".join(lines)
+
+
+def _faults(resource: Resource, report) -> list[tuple[int | None, str, str, str]]:
+    """(line of the file, row and field, kind, message) of each error of a validation report."""
+    faults = []
+    for kind, row, field, message in report.flatten(["type", "rowNumber", "fieldName", "message"]):
         place = ", ".join(part for part in (
             f"row {row - 1} (line {row})" if row else "header" if kind.endswith("label") else "",
             f"field {field!r}" if field else "",
         ) if part)
-        lines.append(f"  {place or 'file'}: {kind}: {message}")
-    return "\n".join(lines)
+        faults.append((row or (1 if kind.endswith("label") else None), place, kind, message))
+    return faults
