@@ -17,13 +17,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from io import StringIO
 from pathlib import Path
 
+import nbformat
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from coup1917 import ROOT, build, data
+from coup1917.charts import CHART_MIME
+from coup1917.sphinx.charts import plotly_output
 from coup1917.sphinx.problems import records_path
 from tests.support import HTML_DIR
 
@@ -49,7 +53,7 @@ NOTEBOOK = ("---\njupytext:\n  text_representation:\n    format_name: myst\nkern
 
 
 def built_records(tmp_path: Path, page: str, extra: tuple[str, ...] = (), suppressed: tuple[str, ...] = (),
-                  files: dict[str, str] | None = None) -> dict:
+                  files: dict[str, str] | None = None, builder: str = "html", **config) -> dict:
     """Build a fixture book whose page ``chapter.md`` is ``page`` in process; the build's records."""
     source = tmp_path / "book"
     source.mkdir()
@@ -58,10 +62,10 @@ def built_records(tmp_path: Path, page: str, extra: tuple[str, ...] = (), suppre
                                                 suppressed=list(suppressed)), encoding="utf-8")
     shutil.copy(ROOT / "CITATION.cff", source)
     pages = {"refs.bib": BIB, "glossary.md": GLOSSARY, "chapter.md": page, **(files or {}),
-             "index.md": "# Fixture\n\n```{toctree}\nchapter\nglossary\n```\n"}
+             "index.md": "# Fixture\n\n```{toctree}\n:glob:\n\n*\n```\n"}
     for name, text in pages.items():
         (source / name).write_text(text, encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=source, status=StringIO(), warning=StringIO())
+    app = SphinxTestApp(builder, srcdir=source, status=StringIO(), warning=StringIO(), confoverrides=config)
     try:
         app.build()
     finally:
@@ -91,6 +95,7 @@ def test_a_suppressed_warning_is_not_recorded(tmp_path):
     assert reported(tmp_path, page, suppressed=("ref.ref",)) == []
 
 
+@pytest.mark.notebooks
 def test_a_cell_that_raises_is_reported_at_its_line_and_the_pages_other_warnings_are_left_out(tmp_path):
     page = NOTEBOOK + "```{code-cell} ipython3\nx = 1\ny = x / 0\n```\n\n{glue:text}`missing`\n"
     records = built_records(tmp_path, page)
@@ -126,8 +131,24 @@ def test_an_exception_in_an_extension_is_reported_at_its_innermost_frame_in_the_
         "failing.py:3: ZeroDivisionError: division by zero"]
 
 
-def test_a_build_that_stops_before_sphinx_says_so(tmp_path):
-    assert build.reported_problems(None, tmp_path) == []  # the build then names its log (run_jupyter_book)
+@pytest.mark.pdf
+def test_a_pdf_build_without_chromium_stops_at_once_naming_the_first_page_with_a_chart(tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # kaleido and choreographer look here first
+    plotly_output._browser.cache_clear()  # found once per build
+    chart = nbformat.v4.new_output("display_data", data={CHART_MIME: {"data": [{"type": "bar", "y": [1]}]}})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("figure", outputs=[chart])], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    started = time.monotonic()
+    with pytest.raises(Exception):
+        built_records(tmp_path, "# A chapter\n", files={"chart.ipynb": nbformat.writes(notebook)}, builder="latex",
+                      nb_execution_mode="off",
+                      latex_documents=[("index", "book.tex", "Fixture", "Editors", "manual")])
+    plotly_output._browser.cache_clear()
+    assert time.monotonic() - started < 60
+    records = json.loads((tmp_path / "book" / "_build" / records_path("latex").name).read_text(encoding="utf-8"))
+    assert build.reported_problems(records, tmp_path / "book") == [
+        "chart.ipynb: Chromium not found at BROWSER_PATH=/nonexistent/chromium: the PDF's charts are drawn by "
+        "kaleido in Chromium; run `make system-deps` (it installs Debian's chromium)"]
 
 
 # --- the inputs, before the build starts -------------------------------------------------------------------------
