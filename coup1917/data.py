@@ -2,8 +2,9 @@
 
 Every chapter cell that needs a figure calls :func:`load_table`; nothing else reads the CSV files. A file that
 breaks its schema (a missing, extra or renamed column, a non-numeric or negative count, a duplicate key, a
-percentage outside 0-100, no data rows) raises :class:`DataError` naming the file, the row and the field, so a
-notebook run and the book build (a failed cell fails it: ``make book`` prints the error) both stop on it.
+percentage outside 0-100, a value past the bounds the descriptor sets, no data rows, a row another table refers to
+missing) raises :class:`DataError` naming the file, the row and the field, so a notebook run stops on it; the book
+build checks every table the same way before any chapter runs (:func:`table_problems`).
 """
 
 from __future__ import annotations

@@ -1,20 +1,21 @@
-"""Build the book (HTML or PDF) so that any failure stops it with one line a person understands, a book whose
+"""Build the book (HTML, PDF or EPUB) so that any failure stops it with one line a person understands, a book whose
 authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
 
 ``python -m coup1917.build BOOK_DIR [--builder html|pdflatex|epub] [jupyter-book options]`` (``make book``,
 ``make pdf``, ``make epub``):
 
-1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
-   stops the build before it starts (Sphinx would otherwise skip the page, or only warn);
-2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by both
-   builders, so a notebook executes once for the HTML and the PDF (one execution cache); its whole output goes to
+1. checks the inputs before the build starts (:func:`input_problems`): every file it reads is UTF-8,
+   ``_config.yml`` and ``_toc.yml`` are YAML, ``_toc.yml`` lists exactly the pages on disk (Sphinx would otherwise
+   skip a page, or only warn), and every table matches its schema in ``data/datapackage.json``;
+2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by the three
+   builders, so a notebook executes once for all of them (one execution cache); its whole output goes to
    ``_build/work/build.log``;
-3. on failure prints each problem as ``file[:line]: message``: Sphinx's warnings, a code cell that raised (from
-   myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
-   in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
-4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`, :mod:`coup1917.build.checks.pdf_text`,
-   :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck) and refuses to publish it if they differ, printing where, as
-   the fidelity test does;
+3. on failure prints each problem as ``file[:line]: message`` from the build's records
+   (:mod:`coup1917.sphinx.problems`: Sphinx's warnings, the cells that raised, the exception that stopped the
+   build at its innermost frame in the book) and, for the PDF, from TeX's log; or the time limit; exits 1;
+4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`,
+   :mod:`coup1917.build.checks.pdf_text`, :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck) and
+   refuses to publish it if they differ, printing where, as the fidelity test does;
 5. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
    always a whole book; the PDF and the EPUB go to ``_build/pdf/`` and ``_build/epub/`` and into the site.
 """
