@@ -10,7 +10,7 @@ Reproducible: a copy built from nothing (the HTML, the PDF, the EPUB) publishes 
 build of the same sources (`make test` builds that one, incrementally, in the checkout).
 """
 
-import re
+import difflib
 import shutil
 import time
 from pathlib import Path
@@ -110,9 +110,22 @@ def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
     clean = {name: digest for folder in PUBLISHED
              for name, digest in _prefixed(folder, tree_digest(book / "_build" / folder)).items()}
     assert sorted(clean.keys() ^ session.keys()) == []
-    assert sorted(name for name in clean if clean[name] != session[name]) == []
+    differing = sorted(name for name in clean if clean[name] != session[name])
+    assert differing == [], _first_difference(ROOT / "_build", book / "_build", differing)
     assert {f"html/{pdf}", f"html/{epub}", "html/chapters/chronology.html"} <= clean.keys()
 
 
 def _prefixed(folder: str, digests: dict[str, str]) -> dict[str, str]:
     return {f"{folder}/{name}": digest for name, digest in digests.items()}
+
+
+def _first_difference(session: Path, clean: Path, names: list[str]) -> str:
+    """The first lines that differ in the first text file of ``names``, to say why two builds differ."""
+    for name in names:
+        try:
+            ours, theirs = ((root / name).read_text(encoding="utf-8").split(">") for root in (session, clean))
+        except UnicodeDecodeError:
+            continue
+        diff = difflib.unified_diff(ours, theirs, "session/" + name, "clean/" + name, n=0, lineterm="")
+        return "\n".join(list(diff)[:12])
+    return ""
