@@ -15,8 +15,10 @@ warning), with the last good book kept.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import sys
 import time
 from io import StringIO
 from pathlib import Path
@@ -24,10 +26,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util import texescape
 
 from coup1917 import ROOT, build, data
 from coup1917.charts import CHART_MIME
 from coup1917.sphinx.charts import plotly_output
+from coup1917.sphinx import problems
 from coup1917.sphinx.problems import records_path
 from tests.support import HTML_DIR
 
@@ -135,6 +139,9 @@ def test_an_exception_in_an_extension_is_reported_at_its_innermost_frame_in_the_
 def test_a_pdf_build_without_chromium_stops_at_once_naming_the_first_page_with_a_chart(tmp_path, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # kaleido and choreographer look here first
     plotly_output._browser.cache_clear()  # found once per build
+    for table in ("_tex_escape_map", "_tex_escape_map_without_unicode", "_tex_hlescape_map",
+                  "_tex_hlescape_map_without_unicode"):  # the LaTeX builder fills them for the whole process
+        monkeypatch.setattr(texescape, table, dict(getattr(texescape, table)))
     chart = nbformat.v4.new_output("display_data", data={CHART_MIME: {"data": [{"type": "bar", "y": [1]}]}})
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("figure", outputs=[chart])], metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
@@ -149,6 +156,23 @@ def test_a_pdf_build_without_chromium_stops_at_once_naming_the_first_page_with_a
     assert build.reported_problems(records, tmp_path / "book") == [
         "chart.ipynb: Chromium not found at BROWSER_PATH=/nonexistent/chromium: the PDF's charts are drawn by "
         "kaleido in Chromium; run `make system-deps` (it installs Debian's chromium)"]
+
+
+def test_an_exception_as_sphinx_starts_is_recorded_when_python_reports_it(tmp_path, monkeypatch):
+    """The EPUB's cover is drawn as the builder starts, before any build-finished: jupyter-book re-raises the
+    exception and Python's excepthook reports it; the build's records take it from there."""
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with pytest.raises(Exception) as raised:
+        built_records(tmp_path, "# A chapter\n", builder="epub")
+    monkeypatch.setattr(problems, "_previous_excepthook", lambda *reported: None)  # pytest reports it, not Python
+    sys.excepthook(raised.type, raised.value, raised.tb)
+    records = json.loads((tmp_path / "book" / "_build" / records_path("epub").name).read_text(encoding="utf-8"))
+    (line,) = build.reported_problems(records, tmp_path / "book")
+    where, message = line.split(": ", 1)
+    assert re.fullmatch(r".*coup1917/sphinx/editions/epub\.py:\d+", where), line
+    assert message == ("ExtensionError: the EPUB's cover: Chromium not found at BROWSER_PATH=/nonexistent/chromium: "
+                       "the PDF's charts are drawn by kaleido in Chromium; run `make system-deps` (it installs "
+                       "Debian's chromium)")
 
 
 # --- the inputs, before the build starts -------------------------------------------------------------------------

@@ -274,6 +274,11 @@ def latex_problems(tex_log: Path, book: Path) -> list[str]:
 def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:
     """``jupyter-book build`` into ``work`` under :data:`BUILD_TIMEOUT`; the log's path, or :class:`BuildFailed`."""
     work.mkdir(parents=True, exist_ok=True)
+    # Sphinx (7.4) adds ?v=<checksum> to a page's link to an asset only if the asset is already in the output when
+    # the page is written; extensions copy some of theirs (sphinx-tippy's, myst-nb's) later. An asset left from an
+    # earlier build would give a page a link that a build from nothing does not: every build starts without them,
+    # and Sphinx copies them all again.
+    shutil.rmtree(work / "_build" / target.output / "_static", ignore_errors=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *target.builder_options, *options]

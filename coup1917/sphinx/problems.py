@@ -19,11 +19,11 @@ output, :func:`records_path`), which ``coup1917.build`` reads to print each prob
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import re
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -143,10 +143,10 @@ def executed_notebooks(app: Sphinx, since: float) -> list[str]:
             if (execution := NbMetadataCollector.get_exec_data(app.env, docname)) and execution["mtime"] >= since]
 
 
-def write_records(app: Sphinx, exception: BaseException | None, recorder: ProblemRecorder, started: float) -> None:
-    notebooks = "myst_nb" in app.extensions
+def write_records(app: Sphinx, recorder: ProblemRecorder, started: float, exception: BaseException | None) -> None:
+    notebooks = "myst_nb" in app.extensions and hasattr(app, "env")
     record = {
-        "builder": app.builder.name,
+        "builder": getattr(getattr(app, "builder", None), "name", None),
         "srcdir": str(app.srcdir),
         "warnings": recorder.records,
         "failed_cells": failed_cells(app) if notebooks else [],
@@ -161,12 +161,28 @@ def write_records(app: Sphinx, exception: BaseException | None, recorder: Proble
             lines.write(json.dumps({**record, "finished": time.time()}) + "\n")
 
 
+def _record_uncaught(kind, value, trace) -> None:
+    """An exception that Sphinx never hands to ``build-finished`` (one raised as it starts, in ``builder-inited``:
+    jupyter-book re-raises it, chained, and Python reports it here): recorded for the build that has none yet."""
+    if _current and not records_path(_current[0].outdir).exists():
+        write_records(*_current, exception=value)
+    _previous_excepthook(kind, value, trace)
+
+
+_current: tuple | None = None  # the application of this process, its recorder and when it started
+_previous_excepthook = sys.excepthook
+
+
 def setup(app: Sphinx) -> dict:
+    global _current
     recorder = ProblemRecorder(app)
     records_path(app.outdir).unlink(missing_ok=True)  # a build that stops before it ends leaves no stale record
     logging.getLogger(sphinx_logging.NAMESPACE).addHandler(recorder)
+    started = time.time()
+    _current = (app, recorder, started)
+    sys.excepthook = _record_uncaught
     # Last of the build-finished handlers, which may warn too; Sphinx emits the event again with the exception when
     # one of them raises, so this one runs then as well.
-    app.connect("build-finished", functools.partial(write_records, recorder=recorder, started=time.time()),
+    app.connect("build-finished", lambda app, exception: write_records(app, recorder, started, exception),
                 priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
