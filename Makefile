@@ -88,8 +88,10 @@ check: $(INSTALLED)
 ## suite sums at its end.
 TEST_LEDGER := $(abspath $(BUILD_DIR))/test-ledger.jsonl
 test: export COUP1917_BUILD_LEDGER := $(TEST_LEDGER)
+# Two processes (pytest-xdist), a test module kept whole in one of them: the whole builds of copies in one, the
+# browser and the rest in the other.
 test: test-ledger book pdf epub site-zip system-deps
-	$(PYTHON) -m pytest --durations=15
+	$(PYTHON) -m pytest -n 2 --dist loadscope --durations=15
 
 .PHONY: test-ledger
 test-ledger:
