@@ -54,15 +54,23 @@ def pytest_terminal_summary(terminalreporter, config):
     here = collections.Counter(record["builder"] for record in of_book if Path(record["srcdir"]) == ROOT)
     copies = collections.Counter(record["builder"] for record in of_book if Path(record["srcdir"]) != ROOT)
     titles = {_title(source): source.stem for source in chapters()}
-    executions = collections.Counter(Path(page).name for record in of_book for page in record["executed"])
-    executions.update(titles[record["nbclient"]] for record in records if record.get("nbclient") in titles)
+    where = {"in the build here": [r for r in of_book if Path(r["srcdir"]) == ROOT],
+             "in builds of copies": [r for r in of_book if Path(r["srcdir"]) != ROOT]}
+    executions = {place: collections.Counter(Path(page).name for record in found for page in record["executed"])
+                  for place, found in where.items()}
+    executions["by nbclient in the tests"] = collections.Counter(
+        titles[record["nbclient"]] for record in records if record.get("nbclient") in titles)
+    total = sum(executions.values(), collections.Counter())
     others = sum(1 for record in records if "nbclient" in record and record["nbclient"] not in titles)
     write = terminalreporter.write_line
     terminalreporter.write_sep("-", "book builds and notebook executions (counted as they ran)")
     write(f"builds of the book here: {sum(here.values())} {dict(here)}; of copies: {sum(copies.values())} "
-          f"{dict(copies)}; of fixture books in process: {len(builds) - len(of_book)}")
-    write(f"chapter executions: {sum(executions.values())}, at most {max(executions.values(), default=0)} of one "
-          f"chapter {dict(sorted(executions.items()))}; fixture notebooks run by nbclient: {others}")
+          f"{dict(copies)}; of fixture books: {len(builds) - len(of_book)}")
+    write(f"chapter executions: {total.total()}, at most {max(total.values(), default=0)} of one chapter "
+          f"{dict(sorted(total.items()))}")
+    for place, counted in executions.items():
+        write(f"  {place}: {counted.total()} {dict(sorted(counted.items()))}")
+    write(f"fixture notebooks run by nbclient in the tests (their builds' included): {others}")
 
 
 def _title(source: Path) -> str:
