@@ -78,9 +78,19 @@ system-deps:
 check: $(INSTALLED) $(NODE_MODULES)
 	$(PYTHON) -m pytest -m "not (book or browser or pdf or epub or tei or build or notebooks)"
 
-## test: build the book, the PDF, the EPUB and the TEI, then run the whole test suite
-test: book pdf epub tei site-zip system-deps
-	$(PYTHON) -m pytest --durations=15
+## test: build the book, the PDF, the EPUB and the TEI, then run the whole test suite, which reads them. Every build and
+## notebook execution of the run is counted in a ledger begun afresh (coup1917/sphinx/problems.py), which the
+## suite sums at its end.
+TEST_LEDGER := $(abspath $(BUILD_DIR))/test-ledger.jsonl
+test: export COUP1917_BUILD_LEDGER := $(TEST_LEDGER)
+# Two processes (pytest-xdist), a test module kept whole in one of them: the whole builds of copies in one, the
+# browser and the rest in the other.
+test: test-ledger book pdf epub tei site-zip system-deps
+	$(PYTHON) -m pytest -n 2 --dist loadscope --durations=15
+
+.PHONY: test-ledger
+test-ledger:
+	mkdir -p $(BUILD_DIR) && : > $(TEST_LEDGER)
 
 ## lab: JupyterLab on http://127.0.0.1:8888/, where every chapter opens as a notebook (Open With → Jupytext Notebook)
 ## and jupyterlab-myst renders its MyST as the book does; LAB_FLAGS adds options and LAB_DIR opens another folder

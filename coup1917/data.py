@@ -2,12 +2,14 @@
 
 Every chapter cell that needs a figure calls :func:`load_table`; nothing else reads the CSV files. A file that
 breaks its schema (a missing, extra or renamed column, a non-numeric or negative count, a duplicate key, a
-percentage outside 0-100, no data rows) raises :class:`DataError` naming the file, the row and the field, so a
-notebook run and the book build (a failed cell fails it: ``make book`` prints the error) both stop on it.
+percentage outside 0-100, a value past the bounds the descriptor sets, no data rows, a row another table refers to
+missing) raises :class:`DataError` naming the file, the row and the field, so a notebook run stops on it; the book
+build checks every table the same way before any chapter runs (:func:`table_problems`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -39,9 +41,10 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     ``path`` reads another file against the same schema (the tests use it for broken fixtures).
     """
     resource = _resource(name, path)
-    report = resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
+    report = _validate(resource)
     if not report.valid:
-        raise DataError(_describe(resource, report), _file(resource), _faults(report))
+        raise DataError(_describe(resource, report), _file(resource),
+                        [(fault.line, fault.in_row) for fault in _faults(report)])
     fields = resource.schema.fields
     dates = [field.name for field in fields if field.type == "date"]
     dtypes = {field.name: _DTYPES[field.type] for field in fields if field.type != "date"}
@@ -57,14 +60,14 @@ def _file(resource: Resource) -> Path:
     return Path(resource.basepath) / resource.path
 
 
-def _package() -> Package:
-    if not DESCRIPTOR.is_file():
-        raise DataError(f"{DESCRIPTOR}: missing; it describes every table of the edition "
+def _package(descriptor: Path = DESCRIPTOR) -> Package:
+    if not descriptor.is_file():
+        raise DataError(f"{descriptor}: missing; it describes every table of the edition "
                         "(restore it: git checkout -- data/datapackage.json)")
     try:
-        return Package(str(DESCRIPTOR))
+        return Package(str(descriptor))
     except FrictionlessException as error:  # not JSON, or not a data package
-        raise DataError(f"{DESCRIPTOR}: not a valid data package: {error.error.message}") from None
+        raise DataError(f"{descriptor}: not a valid data package: {error.error.message}") from None
 
 
 def _resource(name: str, path: Path | None) -> Resource:
@@ -79,19 +82,57 @@ def _resource(name: str, path: Path | None) -> Resource:
     return resource
 
 
-def _faults(report) -> list[tuple[int | None, str]]:
-    return [(row, f"{f'field {field!r}: ' if field else ''}{kind}: {message}")
-            for kind, row, field, message in report.flatten(["type", "rowNumber", "fieldName", "message"])]
+def table_problems(descriptor: Path = DESCRIPTOR) -> list[str]:
+    """Every fault of every table of the data package, one line each, ``data/file.csv:line: ...`` with the row and
+    the field (the build checks them all before any chapter runs); a missing or broken descriptor is one line."""
+    try:
+        package = _package(descriptor)
+    except DataError as error:
+        return [str(error)]
+    problems = []
+    for resource in package.resources:
+        where = _file(resource)
+        for fault in _faults(_validate(resource)):
+            problems.append(f"{where}{f':{fault.line}' if fault.line else ''}: does not match its schema (table "
+                            f"{resource.name!r} in {DESCRIPTOR.name}): {fault.described}")
+    return problems
+
+
+def _validate(resource: Resource):
+    return resource.validate(checklist=Checklist(checks=[checks.table_dimensions(min_rows=1)]))
 
 
 def _describe(resource: Resource, report) -> str:
-    where = _file(resource)
-    lines = [f"{where} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
-    for error in report.flatten(["type", "rowNumber", "fieldName", "message"]):
-        kind, row, field, message = error
-        place = ", ".join(part for part in (
-            f"row {row - 1} (line {row})" if row else "header" if kind.endswith("label") else "",
-            f"field {field!r}" if field else "",
-        ) if part)
-        lines.append(f"  {place or 'file'}: {kind}: {message}")
+    lines = [f"{_file(resource)} does not match its schema (table {resource.name!r} in {DESCRIPTOR.name}):"]
+    lines += [f"  {fault.described}" for fault in _faults(report)]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One error of a validation report: where it is and what it is."""
+    kind: str
+    row: int | None  # frictionless's row number: the line of the file, the header being line 1
+    field: str | None
+    message: str
+
+    @property
+    def line(self) -> int | None:
+        return self.row or (1 if self.kind.endswith("label") else None)
+
+    @property
+    def in_row(self) -> str:
+        """The fault within its line: the field, the kind, the message."""
+        return f"{f'field {self.field!r}: ' if self.field else ''}{self.kind}: {self.message}"
+
+    @property
+    def described(self) -> str:
+        """The fault with its row and field spelt out, for a message that names the file only."""
+        place = ", ".join(part for part in (
+            f"row {self.row - 1} (line {self.row})" if self.row else "header" if self.kind.endswith("label") else "",
+            f"field {self.field!r}" if self.field else "") if part)
+        return f"{place or 'file'}: {self.kind}: {self.message}"
+
+
+def _faults(report) -> list[Fault]:
+    return [Fault(*fault) for fault in report.flatten(["type", "rowNumber", "fieldName", "message"])]

@@ -4,18 +4,19 @@ authorial text departs from the copy-text is never published, and a failed build
 ``python -m coup1917.build BOOK_DIR [--builder html|pdf|epub|tei] [jupyter-book options]`` (``make book``,
 ``make pdf``, ``make epub``, ``make tei``):
 
-1. checks ``_toc.yml`` against the pages on disk: a page not in the table of contents, or an entry with no file,
-   stops the build before it starts (Sphinx would otherwise skip the page, or only warn);
-2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by both
-   builders, so a notebook executes once for the HTML and the PDF (one execution cache); its whole output goes to
+1. checks the inputs before the build starts (:func:`input_problems`): every file it reads is UTF-8,
+   ``_config.yml`` and ``_toc.yml`` are YAML, ``_toc.yml`` lists exactly the pages on disk (Sphinx would otherwise
+   skip a page, or only warn), and every table matches its schema in ``data/datapackage.json``;
+2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by the three
+   builders, so a notebook executes once for all of them (one execution cache); its whole output goes to
    ``_build/work/build.log``;
-3. on failure prints each problem as ``file[:line]: message``: Sphinx's warnings, a code cell that raised (from
-   myst-nb's report of the failed notebook), an exception in an extension or in Jupyter Book (its innermost frame
-   in the book and the exception), a LaTeX error (the ``.tex`` file and its line), or the time limit; exits 1;
-4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`, :mod:`coup1917.build.checks.pdf_text`,
-   :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck; :mod:`coup1917.build.checks.tei_check`,
-   which also validates the TEI against tei_all.rng) and refuses to publish it if they differ, printing where, as
-   the fidelity test does;
+3. on failure prints each problem as ``file[:line]: message`` from the build's records
+   (:mod:`coup1917.sphinx.problems`: Sphinx's warnings, the cells that raised, the exception that stopped the
+   build at its innermost frame in the book), or the time limit; exits 1;
+4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`,
+   :mod:`coup1917.build.checks.pdf_text`, :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck;
+   :mod:`coup1917.build.checks.tei_check`, which also validates the TEI against tei_all.rng) and refuses to
+   publish it if they differ, printing where, as the fidelity test does;
 5. writes the runnable downloads into the new site (:mod:`coup1917.build.downloads.runnable`);
 6. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
    always a whole book; the PDF, the EPUB and the TEI go to ``_build/pdf/``, ``_build/epub/`` and ``_build/tei/``,
@@ -25,6 +26,7 @@ authorial text departs from the copy-text is never published, and a failed build
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -34,25 +36,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from coup1917 import COPY_TEXT, book as book_structure
+import yaml
+from sphinx_external_toc.parsing import MalformedError
+
+from coup1917 import COPY_TEXT, book as book_structure, data
 from coup1917.build.checks import html_text as fidelity, pdf_text
 from coup1917.build.downloads import runnable
+from coup1917.sphinx.problems import records_path
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
 #: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
 BUILD_TIMEOUT = int(os.environ.get("COUP1917_BUILD_TIMEOUT", 1200))
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_SPHINX_PROBLEM = re.compile(
-    r"^(?:(?P<where>\S[^:]*(?::\d+)?): )?(?:WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*?)(?: \[[\w.]+\])?$")
-_REPORT_SAVED = re.compile(r"Notebook exception traceback saved in: (?P<report>\S+)")
-_EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*): (?P<message>.*)$")
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-_CELL_RULE = "-" * 18
-_FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
-_TEX_ERROR = re.compile(r"^! (?P<message>.+)$")
-_TEX_LINE = re.compile(r"^l\.(?P<line>\d+)")
-_TEX_CONSEQUENCES = {"Emergency stop.", "==> Fatal error occurred, no output PDF file produced!"}
 
 
 @dataclass(frozen=True)
@@ -91,14 +85,79 @@ class BuildFailed(Exception):
         self.log = log  # the build's whole output, when the build got as far as running
 
 
-# --- the table of contents ------------------------------------------------------------------------------------
+# --- the inputs, checked before the build starts -----------------------------------------------------------------
+
+def input_problems(book: Path) -> list[str]:
+    """What is wrong with the files the build reads, each named: bytes that are not UTF-8, YAML that does not parse,
+    the table of contents against the pages on disk, and every table against its schema in datapackage.json. Each
+    stage needs the one before it to pass (a file that cannot be decoded cannot be parsed)."""
+    for stage in (encoding_problems, yaml_problems, structure_problems):
+        problems = stage(book)
+        if problems:
+            return problems
+    return []
+
+
+def structure_problems(book: Path) -> list[str]:
+    """The table of contents against the pages on disk; every table against its schema."""
+    return toc_problems(book) + [_relative(problem, book) for problem in data.table_problems(book / "data" / "datapackage.json")]
+
+
+def encoding_problems(book: Path) -> list[str]:
+    """The text files the build reads whose bytes are not UTF-8: the configuration first (the rest is found through
+    it), then the bibliography, the pages, the data and the copy-text."""
+    configuration = [book / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")]
+    problems = encoding_problems_in(configuration, book)
+    if problems:
+        return problems
+    try:
+        bibliographies = [book / name for name in book_structure.config(book).get("bibtex_bibfiles", [])]
+        pages = list(book_structure.pages_on_disk(book).values())
+    except yaml.YAMLError:  # yaml_problems names it; the rest is checked once it reads
+        return problems
+    data_files = sorted(path for path in (book / "data").glob("*") if path.suffix in {".csv", ".json", ".txt"})
+    return encoding_problems_in([*bibliographies, *pages, *data_files], book)
+
+
+def encoding_problems_in(paths: list[Path], book: Path) -> list[str]:
+    """``file:line: not UTF-8 (byte 0x.. at column N)`` for each file whose bytes are not UTF-8 (the first bad
+    byte; the column counts the characters before it on its line, from 1)."""
+    problems = []
+    for path in paths:
+        raw = path.read_bytes() if path.is_file() else b""
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = len(raw[raw.rfind(b"\n", 0, error.start) + 1:error.start].decode("utf-8")) + 1
+            problems.append(f"{path.relative_to(book)}:{line}: not UTF-8 "
+                            f"(byte 0x{raw[error.start]:02x} at column {column})")
+    return problems
+
+
+def yaml_problems(book: Path) -> list[str]:
+    """``_config.yml``/``_toc.yml`` that YAML cannot read, at the line where its parser stopped."""
+    problems = []
+    for name in ("_config.yml", "_toc.yml"):
+        try:
+            yaml.safe_load((book / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{name}: missing; Jupyter Book needs it (restore it: git checkout -- {name})")
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problems.append(f"{name}:{mark.line + 1}: not valid YAML: {error.problem} (column {mark.column + 1})")
+    return problems
+
 
 def toc_problems(book: Path) -> list[str]:
     """A message for each ``_toc.yml`` entry without its file and for each page on disk missing from it."""
-    toc_text = (book / "_toc.yml").read_text(encoding="utf-8")
-    listed = book_structure.reading_order(book)
+    try:
+        listed = book_structure.reading_order(book)
+    except MalformedError as error:  # sphinx_external_toc's word for a _toc.yml of the wrong shape
+        return [f"_toc.yml: {error}"]
     on_disk = book_structure.pages_on_disk(book)
-    problems = [f"_toc.yml:{_line_of(toc_text, name)}: the entry '{name}' has no file "
+    lines = _toc_lines(book / "_toc.yml")
+    problems = [f"_toc.yml:{lines.get(name, 1)}: the entry '{name}' has no file "
                 f"(looked for {', '.join(name + s for s in book_structure.PAGE_SUFFIXES)})"
                 for name in listed if name not in on_disk]
     problems += [f"{path.relative_to(book)}: this page is not in _toc.yml; list it there or remove the file"
@@ -106,42 +165,47 @@ def toc_problems(book: Path) -> list[str]:
     return problems
 
 
-def _line_of(toc_text: str, name: str) -> int:
-    entry = re.compile(rf"^\s*-?\s*(?:file|root):\s*['\"]?{re.escape(name)}(?:\.\w+)?['\"]?\s*$")
-    return next((number for number, line in enumerate(toc_text.splitlines(), 1) if entry.match(line)), 1)
+def _toc_lines(toc: Path) -> dict[str, int]:
+    """Docname -> the line of its ``file:``/``root:`` entry, from the YAML parser's marks."""
+    lines, pending = {}, [yaml.compose(toc.read_text(encoding="utf-8"))]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value in ("file", "root") and isinstance(value, yaml.ScalarNode):
+                    lines.setdefault(str(Path(value.value).with_suffix("")), value.start_mark.line + 1)
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return lines
 
 
-# --- the build's own messages ---------------------------------------------------------------------------------
+# --- the build's own messages: the records of coup1917.sphinx.problems ---------------------------------------
 
-def log_problems(log: str, book: Path, output: Path | None = None) -> list[str]:
-    """The problems of a failed ``jupyter-book build`` log, one line each, paths relative to the book.
+def reported_problems(records: dict | None, book: Path) -> list[str]:
+    """The problems of a failed build, one line each, paths relative to the book, from the build's records
+    (:mod:`coup1917.sphinx.problems`); ``None`` records: the build stopped before Sphinx built anything."""
+    problems = []
+    if records:
+        failed_pages = {cell["file"] for cell in records["failed_cells"]}
+        problems += [_cell_problem(cell, book) for cell in records["failed_cells"]]
+        # A page's other warnings follow from its failed cell (missing outputs, glue keys), as do myst-nb's own.
+        problems += [_located(warning["file"], warning["line"], warning["message"], book)
+                     for warning in records["warnings"] if warning["file"] not in failed_pages]
+        problems = _merge_cell_failures(problems)
+        if records["exception"]:
+            problems.append(_exception_problem(records["exception"], book))
+    return list(dict.fromkeys(_relative(problem, book) for problem in problems))
 
-    ``output`` is the builder's output directory, where a LaTeX build leaves its ``.tex`` file."""
-    lines = [_ANSI.sub("", line).rstrip() for line in log.splitlines()]
-    problems, failed_pages = [], set()
-    for line in lines:
-        saved = _REPORT_SAVED.search(line)
-        if saved:  # myst-nb's report of a notebook that raised: the cell and its exception
-            report = Path(saved["report"])
-            page = _page_of_report(report, book)
-            failed_pages.add(page)
-            problems.append(_cell_problem(book, page, report.read_text(encoding="utf-8").splitlines()))
-    for line in lines:
-        sphinx_problem = _SPHINX_PROBLEM.match(line)
-        if sphinx_problem and not _REPORT_SAVED.search(line) and "Executing notebook failed" not in line:
-            where = sphinx_problem["where"]
-            if where and _relative(where.split(":")[0], book) in failed_pages:
-                continue  # the page's other warnings follow from its failed cell (missing outputs, glue keys)
-            problems.append(f"{where}: {sphinx_problem['message']}" if where else sphinx_problem["message"])
-    problems = _merge_cell_failures(problems)
-    problems += _latex_problems(lines, book, output) + _exception_problems(lines, book, in_book_only=True)
-    problems = problems or _exception_problems(lines, book, in_book_only=False) or [_last_words(lines)]
-    return list(dict.fromkeys(problem.replace(f"{book.resolve()}/", "") for problem in problems))
+
+def _located(file: str | None, line: int | None, message: str, book: Path) -> str:
+    where = f"{_relative(file, book)}{f':{line}' if line else ''}: " if file else ""
+    return where + " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 def _merge_cell_failures(problems: list[str]) -> list[str]:
-    """One line for one cause: the same exception raised on several pages (a bad table that three chapters load)
-    is reported at the first page, naming the others."""
+    """One line for one cause: the same exception raised on several pages (a table that three chapters load) is
+    reported at the first page, naming the others."""
     merged: dict[str, list[str]] = {}
     for problem in problems:
         where, _, what = problem.partition(": a code cell raised ")
@@ -160,95 +224,31 @@ def _relative(path: str, book: Path) -> str:
     return path.replace(f"{book.resolve()}/", "")
 
 
-def _page_of_report(report: Path, book: Path) -> str:
-    """The source page of ``reports/<docname>.err.log`` (myst-nb writes one per failed notebook)."""
-    parts = report.parts
-    docname = "/".join(parts[parts.index("reports") + 1:]).removesuffix(".err.log")
-    source = book_structure.pages_on_disk(book).get(docname)
-    return str(source.relative_to(book)) if source else docname
+def _cell_problem(cell: dict, book: Path) -> str:
+    """``page:line: a code cell raised Name: value``, at the line of the page where the failing statement is."""
+    if not cell["name"]:
+        return f"{cell['file']}: a code cell raised {cell['error']} (its traceback is in the build's reports/)"
+    return _located(cell["file"], _page_line(Path(cell["file"]), cell["source"], cell["line_in_cell"]),
+                    f"a code cell raised {cell['name']}: {cell['value']}", book)
 
 
-def _cell_problem(book: Path, page: str, report: list[str]) -> str:
-    """``page:line: a code cell raised Name: message`` from nbclient's CellExecutionError text."""
-    rules = [i for i, line in enumerate(report) if line == _CELL_RULE][:2]
-    source = "\n".join(report[rules[0] + 1:rules[1]]) if len(rules) == 2 else ""
-    traceback = [_ANSI.sub("", line) for line in report[rules[1] + 1 if len(rules) == 2 else 0:]]
-    line_in_cell = [int(match[1]) for line in traceback if (match := _CELL_LINE.search(line))]
-    raised = next((i for i in range(len(traceback) - 1, -1, -1) if _EXCEPTION.match(traceback[i])
-                   and not traceback[i].startswith(" ")), None)
-    if raised is None:
-        return f"{page}: a code cell raised an error (the traceback is in the build log)"
-    exception = _EXCEPTION.match(traceback[raised])
-    message = " ".join([exception["message"], *(l.strip() for l in traceback[raised + 1:] if l.strip())])
-    return f"{page}{_cell_line(book / page, source, line_in_cell)}: a code cell raised {exception['name']}: {message}"
-
-
-def _cell_line(page: Path, source: str, line_in_cell: list[int]) -> str:
-    """``:N``, the line of the page where the failing statement is, when the cell's source is found there."""
+def _page_line(page: Path, source: str, line_in_cell: int | None) -> int | None:
+    """The line of the page where the cell's ``line_in_cell`` is, when the cell's source is found there."""
     try:
         text = page.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+    except (OSError, UnicodeDecodeError):
+        return None
     start = text.find(source) if source else -1
-    if start < 0:
-        return ""
-    return f":{text.count(chr(10), 0, start) + (line_in_cell[0] if line_in_cell else 1)}"
+    return text.count("\n", 0, start) + (line_in_cell or 1) if start >= 0 else None
 
 
-def _latex_problems(lines: list[str], book: Path, output: Path | None) -> list[str]:
-    """TeX's ``! message`` with the ``l.N`` line that follows it, as ``file.tex:N: message``."""
-    tex_files = sorted(output.glob("*.tex")) if output else []
-    tex_files = tex_files or [Path("the LaTeX source")]
-    problems = []
-    for number, line in enumerate(lines):
-        error = _TEX_ERROR.match(line)
-        if error and error["message"] not in _TEX_CONSEQUENCES:
-            at = next((m["line"] for later in lines[number + 1:number + 30] if (m := _TEX_LINE.match(later))), None)
-            problems.append(f"{_relative(str(tex_files[0]), book)}{':' + at if at else ''}: {error['message']}")
-    return problems
-
-
-def _exception_problems(lines: list[str], book: Path, in_book_only: bool) -> list[str]:
-    """An exception that stopped Sphinx or Jupyter Book, as ``file:line: Name: message``.
-
-    Of a chain of tracebacks, the first (the root cause) that passes through the book's own code is shown, at its
-    innermost frame there; the exception's message often names the file at fault itself.
-    """
-    blocks, current = [], None
-    for line in lines:
-        if line.startswith("Traceback (most recent call last):"):
-            current = []
-        elif current is not None:
-            frame = _FRAME.match(line)
-            if frame:
-                current.append((frame["file"], frame["line"]))
-            elif not line.startswith(" ") and _EXCEPTION.match(line):
-                blocks.append((current, _EXCEPTION.match(line)))
-                current = None
-    own = str(book.resolve()) + "/"
-    for frames, exception in blocks:
-        in_book = [(file, line) for file, line in frames if file.startswith(own) and "/.venv/" not in file]
-        if in_book:
-            file, line = in_book[-1]
-            name, message = exception["name"].rsplit(".", 1)[-1], exception["message"].strip()
-            if _names_its_file(message, book):  # the message already says which file is at fault
-                return [_relative(message, book)]
-            return [f"{_relative(file, book)}:{line}: {name}: {message}"]
-    if blocks and not in_book_only:  # nothing of the book's own: the root cause where it happened
-        frames, exception = blocks[0]
-        where = f"{frames[-1][0]}:{frames[-1][1]}: " if frames else ""
-        return [f"{where}{exception['name'].rsplit('.', 1)[-1]}: {exception['message'].strip()}"]
-    return []
-
-
-def _names_its_file(message: str, book: Path) -> bool:
-    """The edition's own errors (DataError, ...) begin with the path of the file at fault."""
-    return message.startswith(f"{book.resolve()}/")
-
-
-def _last_words(lines: list[str]) -> str:
-    meaningful = [line.strip() for line in lines if line.strip() and not set(line.strip()) <= set("=-")]
-    return meaningful[-1] if meaningful else "the build failed without a message"
+def _exception_problem(exception: dict, book: Path) -> str:
+    """``file:line: Name: message`` at the exception's frame in the book; the edition's own errors (DataError, an
+    extension's ExtensionError) begin with the path of the file at fault, and then are that message alone."""
+    if exception["message"].startswith(f"{book.resolve()}/"):
+        return _located(None, None, exception["message"], book)
+    file = exception["file"] and _relative(exception["file"], book)
+    return _located(file, exception["line"], f"{exception['name']}: {exception['message']}", book)
 
 
 # --- building, checking and publishing ------------------------------------------------------------------------
@@ -256,12 +256,17 @@ def _last_words(lines: list[str]) -> str:
 def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:
     """``jupyter-book build`` into ``work`` under :data:`BUILD_TIMEOUT`; the log's path, or :class:`BuildFailed`."""
     work.mkdir(parents=True, exist_ok=True)
+    # Sphinx (7.4) adds ?v=<checksum> to a page's link to an asset only if the asset is already in the output when
+    # the page is written; extensions copy some of theirs (sphinx-tippy's, myst-nb's) later. An asset left from an
+    # earlier build would give a page a link that a build from nothing does not: every build starts without them,
+    # and Sphinx copies them all again.
+    shutil.rmtree(work / "_build" / target.output / "_static", ignore_errors=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *target.builder_options, *options]
     with log_file.open("w", encoding="utf-8") as log:
-        # Its own process group, so that a time-out ends the kernels, Chromium and TeX it started; no terminal
-        # input, so that TeX stopping on an error cannot wait for an answer.
+        # Its own process group, so that a time-out ends the kernels and Chromium it started; no terminal input,
+        # so that nothing it starts can wait for an answer.
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    cwd=book, start_new_session=True)
         try:
@@ -273,8 +278,12 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
                                f"{BUILD_TIMEOUT} s and was stopped; the log's last lines show what it was doing"],
                               log_file) from None
     if returncode != 0:
-        log = log_file.read_text(encoding="utf-8", errors="replace")
-        raise BuildFailed(log_problems(log, book, work / "_build" / target.output), log_file)
+        records_file = records_path(work / "_build" / target.output)
+        records = json.loads(records_file.read_text(encoding="utf-8")) if records_file.is_file() else None
+        raise BuildFailed(reported_problems(records, book) or [
+            f"{_relative(str(log_file), book)}: jupyter-book build failed (exit status {returncode}) "
+            + ("with no problem that Sphinx reported" if records else "before Sphinx began to build")
+            + "; the log says why"], log_file)
     return log_file
 
 
@@ -346,7 +355,7 @@ def published(book: Path, out: Path, target: Target) -> Path:
 def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
     """Build ``book`` with ``builder`` in ``work``; publish under ``out`` on success, else :class:`BuildFailed`."""
     target = TARGETS[builder]
-    problems = toc_problems(book)
+    problems = input_problems(book)
     if problems:
         raise BuildFailed(problems)
     try:

@@ -9,6 +9,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("coup1917.sphinx.problems")  # first, to record what the others warn about
     app.setup_extension("coup1917.sphinx.apparatus.editorial")
     app.setup_extension("coup1917.sphinx.editions.metadata")
     app.setup_extension("coup1917.sphinx.theme.root_redirect")
