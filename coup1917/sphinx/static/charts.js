@@ -3,7 +3,9 @@
    of this script's tag). plotly.js, one file beside this one in _static, is fetched only when the first chart nears
    the viewport: a reader who never scrolls to a chart never downloads it. Charts follow the width of the text
    column, and on a narrow screen they are laid out again: smaller (never under 11 px) text and margins, category
-   labels and the source line wrapped. */
+   labels and the source line wrapped. Each chart's box is given the height it will be drawn at as soon as the
+   page is parsed, so that drawing it moves nothing on the page. Printed, each chart is laid out again for the
+   printed column. */
 (() => {
   const names = document.currentScript.dataset;
   const bundle = new URL(names.plotly, document.currentScript.src);
@@ -12,8 +14,10 @@
   const SOURCE_LINE = 14;     // px per line of the source note (house style: 11 px text)
   const SOURCE_CHAR = 6.2;    // px: an average character of the source note
   const LABEL_CHARACTERS = 18;  // characters per line of a category label on a narrow chart
-  const LABEL_LINE = 13;      // px per line of a category label
-  const PLOT_MARGINS = 150;   // px of a chart's height outside its plot (legend, axis, source note)
+  const LABEL_LINE = MIN_FONT * 1.3;  // px per line of a category label (plotly.js sets lines 1.3 em apart)
+  const LABEL_GAP = 8;        // px between two category labels
+  const LEGEND_ROOM = 60;     // px above a narrow plot for its legend's rows
+  const SOURCE_GAP = 6;       // px between the x axis's labels and title and the source note
 
   let plotly = null;
   const loadPlotly = () => plotly ??= new Promise((resolve, reject) => {
@@ -50,8 +54,9 @@
       const labels = axis.categoryarray.map((label) => wrap(String(label), LABEL_CHARACTERS));
       Object.assign(axis, {tickmode: "array", tickvals: axis.categoryarray,
                            ticktext: labels.map((lines) => lines.join("<br>"))});
-      const rows = labels.length * Math.max(...labels.map((lines) => lines.length)) * LABEL_LINE;
-      narrow.height = Math.max(narrow.height ?? 420, rows + PLOT_MARGINS);
+      const rows = labels.length * (Math.max(...labels.map((lines) => lines.length)) * LABEL_LINE + LABEL_GAP);
+      const margins = (narrow.margin.t ?? 80) + (narrow.margin.b ?? 80) + LEGEND_ROOM;
+      narrow.height = Math.max(narrow.height ?? 420, rows + margins);
     }
     for (const note of narrow.annotations || []) {
       if (note.name !== "source") continue;
@@ -64,31 +69,75 @@
     return narrow;
   };
 
-  // The plot's left edge is known once it is drawn (the labels beside it set it): the source note is wrapped again.
-  const fitSource = (Plotly, box, data, layout, config) => {
+  /* Once a chart is drawn, what only the drawing knows: the plot's left edge (the labels beside it set it), from
+     which a narrow chart's source note is wrapped again, and how deep the x axis's labels and title reach (plotly.js
+     turns the labels when they do not fit), below which the source note goes. Laid out again only if either
+     changes the layout. */
+  const fit = (Plotly, chart) => {
+    const {box, layout} = chart;
     const plotArea = box.querySelector(".nsewdrag");
     if (!plotArea) return;
-    const left = plotArea.getBoundingClientRect().left - box.getBoundingClientRect().left;
-    return Plotly.react(box, data, layoutFor(layout, box.clientWidth, box.clientWidth - left), config);
+    const plot = plotArea.getBoundingClientRect();
+    const fitted = structuredClone(layoutFor(layout, box.clientWidth, box.getBoundingClientRect().right - plot.left));
+    const source = (fitted.annotations || []).find((note) => note.name === "source");
+    const axisText = [...box.querySelectorAll(".xaxislayer-above text, .g-xtitle text")];
+    const depth = Math.max(0, ...axisText.map((text) => text.getBoundingClientRect().bottom - plot.bottom));
+    const deeper = source ? Math.ceil(depth + SOURCE_GAP + (source.yshift ?? 0)) : 0;
+    if (deeper > 0) {
+      source.yshift = (source.yshift ?? 0) - deeper;
+      fitted.margin = {...fitted.margin, b: (fitted.margin?.b ?? 80) + deeper};
+      fitted.height = (fitted.height ?? 420) + deeper;
+    }
+    if (JSON.stringify(fitted) === JSON.stringify(chart.drawn)) return;
+    return drawAs(Plotly, chart, fitted, "react");
   };
 
-  const draw = async (chart) => {
-    const Plotly = await loadPlotly();
-    const box = chart.querySelector(`.${names.plot}`);
-    const {data, layout, config} = JSON.parse(chart.querySelector(`.${names.figure}`).textContent);
-    let narrow = box.clientWidth < NARROW;
-    box.style.height = "";  // plotly.js sets the height it draws
-    await Plotly.newPlot(box, data, layoutFor(layout, box.clientWidth), config);
-    if (narrow) await fitSource(Plotly, box, data, layout, config);
-    // The config's "responsive" resizes the chart with the window; crossing the narrow width lays it out again.
-    new ResizeObserver(() => {
-      if ((box.clientWidth < NARROW) !== narrow) {
-        narrow = !narrow;
-        Plotly.react(box, data, layoutFor(layout, box.clientWidth), config)
-          .then(() => narrow && fitSource(Plotly, box, data, layout, config));
-      }
-    }).observe(box);
+  const drawAs = (Plotly, chart, layout, how) => {
+    chart.drawn = layout;
+    chart.box.style.height = `${layout.height ?? 420}px`;
+    return Plotly[how](chart.box, chart.data, layout, chart.config);
   };
+
+  const charts = new Map();  // container -> its figure, its box and how it was last laid out
+
+  const figureOf = (container) => {
+    if (!charts.has(container)) {
+      const {data, layout, config} = JSON.parse(container.querySelector(`.${names.figure}`).textContent);
+      charts.set(container, {box: container.querySelector(`.${names.plot}`), data, layout, config});
+    }
+    return charts.get(container);
+  };
+
+  // The height a chart will be drawn at, given to its empty box before plotly.js is even fetched.
+  const reserve = (container) => {
+    const chart = figureOf(container);
+    chart.box.style.height = `${layoutFor(chart.layout, chart.box.clientWidth).height ?? 420}px`;
+  };
+
+  const draw = async (container) => {
+    const Plotly = await loadPlotly();
+    const chart = figureOf(container);
+    chart.width = chart.box.clientWidth;
+    await drawAs(Plotly, chart, layoutFor(chart.layout, chart.width), "newPlot");
+    await fit(Plotly, chart);
+    chart.plotly = Plotly;
+    // The config's "responsive" resizes the chart with the window; a new width is laid out and fitted again.
+    new ResizeObserver(() => { if (chart.box.clientWidth !== chart.width) redraw(chart); }).observe(chart.box);
+  };
+
+  const redraw = (chart) => {
+    chart.width = chart.box.clientWidth;
+    return drawAs(chart.plotly, chart, layoutFor(chart.layout, chart.width), "react")
+      .then(() => fit(chart.plotly, chart));
+  };
+
+  // Printed, the column is narrower than the screen's: every chart drawn so far is laid out for it at once (the
+  // page is printed as it stands when these events return).
+  const fitForPrint = () => {
+    for (const chart of charts.values()) if (chart.plotly) redraw(chart);
+  };
+  window.addEventListener("beforeprint", fitForPrint);
+  window.matchMedia("print").addEventListener("change", fitForPrint);
 
   const start = () => {
     // The data tables were written open for readers without scripts; with scripts, the charts show the data.
@@ -99,7 +148,10 @@
         draw(entry.target).catch((error) => console.error(error));
       }
     }, {rootMargin: "50% 0px"});  // start half a screen ahead, so the chart is drawn by the time it is seen
-    document.querySelectorAll(`.${names.chart}`).forEach((chart) => near.observe(chart));
+    document.querySelectorAll(`.${names.chart}`).forEach((chart) => {
+      reserve(chart);
+      near.observe(chart);
+    });
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
