@@ -134,10 +134,13 @@
     return drawAs(Plotly, chart, fitted, "react").then(() => fit(Plotly, chart, passes - 1));
   };
 
+  // Drawn at the box's width, given: plotly.js measures its box again only when the window is resized, and a page
+  // being printed is laid out for the paper without a resize.
   const drawAs = (Plotly, chart, layout, how) => {
     chart.drawn = layout;
     chart.box.style.height = `${layout.height ?? 420}px`;
-    return Plotly[how](chart.box, dataFor(chart.data, chart.box.clientWidth), layout, chart.config);
+    const width = chart.box.clientWidth;
+    return Plotly[how](chart.box, dataFor(chart.data, width), {...layout, width}, chart.config);
   };
 
   const charts = new Map();  // container -> its figure, its box and how it was last laid out
