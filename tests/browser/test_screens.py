@@ -94,6 +94,11 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
       + ` at (${Math.round(b.left)}, ${Math.round(b.top + scrollY)}) ${Math.round(b.width)}x${Math.round(b.height)}`;
   };
   const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  // The text column of the section a paragraph stands in: its width less its padding.
+  const room = paragraph => {
+    const section = paragraph.closest("section"), style = getComputedStyle(section);
+    return box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  };
   const notes = [...document.querySelectorAll(notesSelector)];
   const visibleNotes = notes.filter(shown);
   const blocks = [...document.querySelectorAll(blocksSelector)].filter(shown);
@@ -118,18 +123,11 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
         column -= Math.min(f.right, p.right) - Math.max(f.left, p.left);
       }
     }
-    const section = paragraph.parentElement;
-    const style = getComputedStyle(section);
-    const room = box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    squeezed.push([Math.round(column), Math.round(room), paragraph.textContent.trim().slice(0, 50)]);
+    squeezed.push([Math.round(column), Math.round(room(paragraph)), paragraph.textContent.trim().slice(0, 50)]);
   }
   // A quoted passage's column, and the text column of the section it stands in.
-  const quotes = [...document.querySelectorAll(quotesSelector)].filter(shown).map(quote => {
-    const section = quote.closest("section");
-    const style = getComputedStyle(section);
-    const room = box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    return [Math.round(box(quote).width), Math.round(room), quote.textContent.trim().slice(0, 50)];
-  });
+  const quotes = [...document.querySelectorAll(quotesSelector)].filter(shown).map(quote =>
+    [Math.round(box(quote).width), Math.round(room(quote)), quote.textContent.trim().slice(0, 50)]);
   const hidden = notes.filter(note => !shown(note));
   const unreachable = hidden.filter(note => {
     const marker = document.querySelector(`${markersSelector}[aria-controls="${note.id}"]`);
@@ -255,24 +253,28 @@ def test_no_note_is_clipped_or_covers_a_table_chart_image_or_code(layouts, page,
         assert opened["visibleNotes"] == opened["notes"], f"{page} at {width} px: a marker did not open its note"
 
 
+def squeezed(layout: dict, kind: str, least) -> list[tuple[str, int, int, str]]:
+    """(state, column, text column, text) of each paragraph of a kind ("columns", "quotes") whose column is under
+    ``least(text column)``, in every state of the page."""
+    found = []
+    for state, measures in states(layout):
+        assert measures[kind], f"no {kind} found"
+        found += [(state, column, room, text) for column, room, text in measures[kind] if column < least(room)]
+    return found
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", PAGES)
 def test_text_keeps_a_column_of_320_px_or_the_whole_width(layouts, page, width):
-    for state, measures in states(layouts(width, page)):
-        assert measures["columns"], f"{page}: no paragraph found"
-        squeezed = [(column, room, text) for column, room, text in measures["columns"]
-                    if column < min(MIN_COLUMN, room) - 1]
-        assert squeezed == [], f"{page} at {width} px ({state}): (column, room, paragraph) squeezed"
+    assert squeezed(layouts(width, page), "columns", lambda room: min(MIN_COLUMN, room) - 1) == [], (
+        f"{page} at {width} px: (state, column, room, paragraph) squeezed")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", QUOTING_PAGES)
 def test_a_quoted_passage_keeps_nine_tenths_of_the_text_column(layouts, page, width):
-    for state, measures in states(layouts(width, page)):
-        assert measures["quotes"], f"{page}: no quoted paragraph found"
-        squeezed = [(column, room, text) for column, room, text in measures["quotes"]
-                    if column < QUOTE_SHARE * room]
-        assert squeezed == [], f"{page} at {width} px ({state}): (column, text column, quotation) squeezed"
+    assert squeezed(layouts(width, page), "quotes", lambda room: QUOTE_SHARE * room) == [], (
+        f"{page} at {width} px: (state, column, text column, quotation) squeezed")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -68,6 +68,7 @@
       const labels = narrow ? axis.categoryarray.map((label) => wrapText(label, LABEL_CHARACTERS))
         : axis.categoryarray.map(String);
       if (narrow) Object.assign(axis, {tickmode: "array", tickvals: axis.categoryarray, ticktext: labels});
+      if (!name.startsWith("y")) continue;  // rows: categories stacked down the chart
       const size = narrow ? MIN_FONT : axis.tickfont?.size ?? fitted.font?.size ?? 12;
       const rows = labels.length * (Math.max(...labels.map(lineCount)) * size * LINE_SPACING + LABEL_GAP);
       const margins = (fitted.margin.t ?? 80) + (fitted.margin.b ?? 80) + LEGEND_ROOM;
