@@ -210,11 +210,26 @@ def glue_chart(name: str, figure: go.Figure) -> None:
     glue(name, _PlotlyOutput(figure), display=True)
 
 
+class _Table:
+    """A table glued for a figure's data: pandas' HTML table and its text, without the ``<style scoped>`` its
+    notebook display puts before the table (an attribute HTML no longer has: the W3C checker rejects it, and the
+    book's pages style their tables themselves)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        return self.frame.to_html()
+
+    def __repr__(self) -> str:
+        return repr(self.frame)
+
+
 def glue_values(values: dict) -> None:
     """Glue each value under its name, for the text (``{glue:text}``) and the figures' data tables, without
     showing it in the cell."""
     for name, value in values.items():
-        glue(name, value, display=False)
+        glue(name, _Table(value) if isinstance(value, pd.DataFrame) else value, display=False)
 
 
 def horizontal_bars(frame: pd.DataFrame, *, value: str, category: str, series: str, axis_title: str, text: str,

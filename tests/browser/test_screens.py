@@ -1,10 +1,12 @@
-"""Reading on every screen, from a 320 px phone to a 2560 px desktop (issue 11), in Chromium.
+"""Reading on every screen, from a 320 px phone to a 2560 px desktop (issues 11 and 24), in Chromium.
 
-At each width, over every page with margin notes, tables or charts: the page does not scroll sideways; no margin
-note passes the window's edge or lies on a table, a chart, an image or a code block; the text keeps a column of
-at least 320 px (on a phone, the whole width the page gives it); every note is on screen or one tap away, and
-opening every collapsed note keeps all that true. A screenshot of each page at each width goes to
-tests/artefacts/screens/ (and, on phones, one with every note opened).
+The widths: either side of each breakpoint of the edition's style sheet (static/edition.css's media queries, read
+with tinycss2), and the extremes, 320 and 2560 px. At each, over every page with margin notes, tables or charts:
+the page does not scroll sideways; no margin note passes the window's edge or lies on a table, a chart, an image
+or a code block, before and after the charts are drawn; the text keeps a column of at least 320 px (on a phone,
+the whole width the page gives it), and a quoted passage nine tenths of it; every note is on screen or one tap
+away, and opening every collapsed note keeps all that true. With COUP1917_SCREENSHOTS=1 a screenshot of each page
+at each width goes to tests/artefacts/screens/ (and, on phones, one with every note opened).
 
 Touch (a phone, 360 px): tapping a collapsed note's marker opens it; tapping a glossary term shows its definition
 without leaving the page. Hover and keyboard focus show the previews of citations and cross-references.
@@ -15,18 +17,43 @@ however the chart inside them is drawn.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
+import tinycss2
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coup1917 import ROOT, book
-from tests.support import HTML_DIR
+from coup1917.sphinx import STATIC_DIR
+from tests.support import HTML_DIR, draw_every_chart
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
-WIDTHS = (320, 360, 414, 768, 1024, 1180, 1280, 1440, 1920, 2560)
+EXTREMES = (320, 2560)
+SCREENSHOTS = os.environ.get("COUP1917_SCREENSHOTS") == "1"
+
+
+def breakpoint_widths(style_sheet) -> list[int]:
+    """The widths either side of each width a media query of the style sheet names: 767 and 768 for
+    `(max-width: 767.98px)`, 768 and 769 for `(min-width: 768px)`."""
+    widths = set()
+    for rule in tinycss2.parse_stylesheet(style_sheet.read_text(encoding="utf-8"), skip_comments=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "media":
+            continue
+        for block in (token for token in rule.prelude if token.type == "() block"):
+            feature, *_, value = [token for token in block.content if token.type != "whitespace"]
+            if feature.type == "ident" and feature.lower_value in ("min-width", "max-width") and value.unit == "px":
+                last_of_lower = int(value.value) if feature.lower_value == "max-width" else int(value.value) - 1
+                widths |= {last_of_lower, last_of_lower + 1}
+    return sorted(widths)
+
+
+WIDTHS = sorted({*EXTREMES, *breakpoint_widths(STATIC_DIR / "edition.css")})
 PHONE = 360
 MIN_COLUMN = 320  # px of text column a paragraph keeps, or the page's whole width where it is narrower
+QUOTE_SHARE = 0.9  # of the text column a quoted passage keeps: its rule and a narrow indent take the rest
+QUOTES = ".bd-article blockquote p"
 
 NOTES = "aside.margin"
 MARKERS = "button.margin-note-toggle"
@@ -53,9 +80,11 @@ def pages_on_test() -> list[str]:
 
 
 PAGES = pages_on_test()
+QUOTING_PAGES = [page for page in book.html_pages(ROOT)
+                 if (HTML_DIR / page).exists() and "<blockquote" in (HTML_DIR / page).read_text(encoding="utf-8")]
 
 # One evaluation gathers every measure of a page in its current state (notes collapsed or opened).
-MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelector]) => {
+MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelector, quotesSelector]) => {
   const box = element => element.getBoundingClientRect();
   // checkVisibility: the content of a closed <details> keeps a stale box in Chromium, but is not shown
   const shown = element => { const b = box(element); return element.checkVisibility() && b.width > 0 && b.height > 0; };
@@ -65,6 +94,11 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
       + ` at (${Math.round(b.left)}, ${Math.round(b.top + scrollY)}) ${Math.round(b.width)}x${Math.round(b.height)}`;
   };
   const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  // The text column of the section a paragraph stands in: its width less its padding.
+  const room = paragraph => {
+    const section = paragraph.closest("section"), style = getComputedStyle(section);
+    return box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  };
   const notes = [...document.querySelectorAll(notesSelector)];
   const visibleNotes = notes.filter(shown);
   const blocks = [...document.querySelectorAll(blocksSelector)].filter(shown);
@@ -89,11 +123,11 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
         column -= Math.min(f.right, p.right) - Math.max(f.left, p.left);
       }
     }
-    const section = paragraph.parentElement;
-    const style = getComputedStyle(section);
-    const room = box(section).width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    squeezed.push([Math.round(column), Math.round(room), paragraph.textContent.trim().slice(0, 50)]);
+    squeezed.push([Math.round(column), Math.round(room(paragraph)), paragraph.textContent.trim().slice(0, 50)]);
   }
+  // A quoted passage's column, and the text column of the section it stands in.
+  const quotes = [...document.querySelectorAll(quotesSelector)].filter(shown).map(quote =>
+    [Math.round(box(quote).width), Math.round(room(quote)), quote.textContent.trim().slice(0, 50)]);
   const hidden = notes.filter(note => !shown(note));
   const unreachable = hidden.filter(note => {
     const marker = document.querySelector(`${markersSelector}[aria-controls="${note.id}"]`);
@@ -102,18 +136,50 @@ MEASURE = """([notesSelector, markersSelector, blocksSelector, paragraphsSelecto
   return {
     scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
     notes: notes.length, visibleNotes: visibleNotes.length, collapsed: hidden.length, unreachable,
-    overlaps, clipped, columns: squeezed,
+    overlaps, clipped, columns: squeezed, quotes,
   };
 }"""
 
 
+# Each drawn chart's faults: drawn wider than its column, a text (a label, a title, the legend, the source line)
+# outside what is drawn, or two texts on one another.
+CHART_FAULTS = """() => [...document.querySelectorAll(".plotly-chart")].flatMap(chart => {
+  const svg = chart.querySelector(".main-svg");
+  if (!svg || !chart.checkVisibility()) return [];
+  const name = (chart.getAttribute("aria-label") || "a chart").slice(0, 40);
+  const box = element => element.getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const quote = text => JSON.stringify(text.textContent.trim().slice(0, 30));
+  const drawn = box(svg), column = box(chart);
+  const faults = drawn.width > column.width + 1 ? [`${name}: drawn ${drawn.width} px wide in ${column.width}`] : [];
+  const texts = [...chart.querySelectorAll(".main-svg text")]
+    .filter(text => text.textContent.trim() && !text.closest(".hoverlayer") && box(text).width > 0);
+  texts.forEach((text, index) => {
+    const b = box(text);
+    if (b.left < drawn.left - 1 || b.right > drawn.right + 1 || b.top < drawn.top - 1 || b.bottom > drawn.bottom + 1) {
+      faults.push(`${name}: ${quote(text)} outside the drawn chart`);
+    }
+    for (const other of texts.slice(index + 1)) {
+      if (meet(b, box(other))) faults.push(`${name}: ${quote(text)} on ${quote(other)}`);
+    }
+  });
+  return faults;
+})"""
+
+
 @pytest.fixture(scope="module")
 def layouts(browser, book_url, artefacts):
-    """(width, page) -> measures, with notes as the page first shows them and (on phones) with every note opened.
-    One browser context per width, one tab reused for every page; each page is measured once for all tests."""
+    """(width, page) -> measures, with notes as the page first shows them, (on phones) with every note opened,
+    and (on pages with charts) once every chart is drawn. One browser context per width, one tab reused for every
+    page; each page is measured once for all tests."""
     screens = artefacts / "screens"
-    screens.mkdir(parents=True, exist_ok=True)
+    if SCREENSHOTS:
+        screens.mkdir(parents=True, exist_ok=True)
     measured, contexts = {}, {}
+
+    def screenshot(tab, name: str) -> None:
+        if SCREENSHOTS:
+            tab.screenshot(path=str(screens / f"{name}.png"), full_page=True)
 
     def measure(width: int, page: str) -> dict:
         if (width, page) not in measured:
@@ -122,19 +188,21 @@ def layouts(browser, book_url, artefacts):
                 contexts[width] = (context, context.new_page())
             tab = contexts[width][1]
             tab.goto(f"{book_url}/{page}", wait_until="load")
-            arguments = [NOTES, MARKERS, BLOCKS, PARAGRAPHS]
+            arguments = [NOTES, MARKERS, BLOCKS, PARAGRAPHS, QUOTES]
             first = tab.evaluate(MEASURE, arguments)
             stem = page.removeprefix("chapters/").removesuffix(".html")
-            tab.screenshot(path=str(screens / f"{stem}-{width}.png"), full_page=True)
-            opened = None
+            opened = drawn = None
             markers = tab.locator(f"{MARKERS}:visible")
             if markers.count():
                 for index in range(markers.count()):
                     if markers.nth(index).get_attribute("aria-expanded") != "true":
                         markers.nth(index).click()
                 opened = tab.evaluate(MEASURE, arguments)
-                tab.screenshot(path=str(screens / f"{stem}-{width}-notes-open.png"), full_page=True)
-            measured[width, page] = {"first": first, "opened": opened}
+                screenshot(tab, f"{stem}-{width}-notes-open")
+            if draw_every_chart(tab):
+                drawn = {**tab.evaluate(MEASURE, arguments), "charts": tab.evaluate(CHART_FAULTS)}
+            screenshot(tab, f"{stem}-{width}")
+            measured[width, page] = {"first": first, "opened": opened, "drawn": drawn}
         return measured[width, page]
 
     yield measure
@@ -143,7 +211,7 @@ def layouts(browser, book_url, artefacts):
 
 
 def states(layout: dict) -> list[tuple[str, dict]]:
-    return [(name, layout[name]) for name in ("first", "opened") if layout[name] is not None]
+    return [(name, layout[name]) for name in ("first", "opened", "drawn") if layout[name] is not None]
 
 
 def test_pages_on_test_include_every_page_with_notes():
@@ -185,14 +253,41 @@ def test_no_note_is_clipped_or_covers_a_table_chart_image_or_code(layouts, page,
         assert opened["visibleNotes"] == opened["notes"], f"{page} at {width} px: a marker did not open its note"
 
 
+def squeezed(layout: dict, kind: str, least) -> list[tuple[str, int, int, str]]:
+    """(state, column, text column, text) of each paragraph of a kind ("columns", "quotes") whose column is under
+    ``least(text column)``, in every state of the page."""
+    found = []
+    for state, measures in states(layout):
+        assert measures[kind], f"no {kind} found"
+        found += [(state, column, room, text) for column, room, text in measures[kind] if column < least(room)]
+    return found
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", PAGES)
 def test_text_keeps_a_column_of_320_px_or_the_whole_width(layouts, page, width):
-    for state, measures in states(layouts(width, page)):
-        assert measures["columns"], f"{page}: no paragraph found"
-        squeezed = [(column, room, text) for column, room, text in measures["columns"]
-                    if column < min(MIN_COLUMN, room) - 1]
-        assert squeezed == [], f"{page} at {width} px ({state}): (column, room, paragraph) squeezed"
+    assert squeezed(layouts(width, page), "columns", lambda room: min(MIN_COLUMN, room) - 1) == [], (
+        f"{page} at {width} px: (state, column, room, paragraph) squeezed")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", QUOTING_PAGES)
+def test_a_quoted_passage_keeps_nine_tenths_of_the_text_column(layouts, page, width):
+    assert squeezed(layouts(width, page), "quotes", lambda room: QUOTE_SHARE * room) == [], (
+        f"{page} at {width} px: (state, column, text column, quotation) squeezed")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", [page for page in PAGES if "plotly-chart" in (HTML_DIR / page).read_text(
+    encoding="utf-8")])
+def test_a_drawn_charts_labels_and_source_line_are_whole_and_apart(layouts, page, width):
+    drawn = layouts(width, page)["drawn"]
+    assert drawn is not None, f"{page}: no chart drawn"
+    assert drawn["charts"] == [], f"{page} at {width} px"
+
+
+def test_the_widths_are_the_style_sheets_breakpoints_and_the_extremes():
+    assert {575, 576, 767, 768, 1199, 1200} <= set(WIDTHS) and WIDTHS[0] == 320 and WIDTHS[-1] == 2560
 
 
 # --- touch and previews -----------------------------------------------------------------------------------------
@@ -334,6 +429,7 @@ def test_the_page_follows_the_readers_colour_scheme_and_the_toggle_still_works(b
 
 # --- print --------------------------------------------------------------------------------------------------------
 
+PRINTED_WIDTH = 718  # px: an A4 page less Chromium's default margins (1 cm each side), at 96 px to the inch
 NAVIGATION = ".bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area, " \
              ".bd-header-article, #pst-back-to-top, button.margin-note-toggle"
 
@@ -342,7 +438,9 @@ NAVIGATION = ".bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer
                                   "chapters/04-the-constituent-assembly-election.html"])
 def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigation(browser, book_url, artefacts,
                                                                                    page):
-    context = browser.new_context(viewport={"width": 794, "height": 1123})  # an A4 page at 96 px to the inch
+    # Drawn on a screen as wide as the printed page, where the text takes the whole width (a phone's layout), then
+    # printed: the printed column, beside the notes' margin, is narrower than the charts as drawn.
+    context = browser.new_context(viewport={"width": PRINTED_WIDTH, "height": 1123})
     tab = context.new_page()
     tab.goto(f"{book_url}/{page}", wait_until="load")
     charts = tab.locator(".plotly-graph-div")
@@ -351,7 +449,16 @@ def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigatio
     tab.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
                           ".every(chart => chart.querySelector('.main-svg'))")
     tab.emulate_media(media="print")
-    measures = tab.evaluate(MEASURE, [NOTES, MARKERS, BLOCKS, PARAGRAPHS])
+    # Printed, the charts are laid out again for the printed column (static/charts.js), which takes a moment.
+    try:
+        tab.wait_for_function("() => [...document.querySelectorAll('.plotly-chart')].every(chart => "
+                              "chart.querySelector('.main-svg').getBoundingClientRect().width "
+                              "<= chart.getBoundingClientRect().width + 1)", timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the check below names the chart that does not fit
+    tab.wait_for_timeout(500)
+    assert tab.evaluate(CHART_FAULTS) == [], "a printed chart does not fit its column whole"
+    measures = tab.evaluate(MEASURE, [NOTES, MARKERS, BLOCKS, PARAGRAPHS, QUOTES])
     written = (HTML_DIR / page).read_text(encoding="utf-8").count('<aside class="margin')
     assert measures["notes"] == measures["visibleNotes"] == written >= 1
     assert measures["clipped"] == [] and measures["overlaps"] == []
@@ -361,11 +468,12 @@ def test_a_printed_chapter_has_its_text_notes_tables_and_charts_and_no_navigatio
     tables = tab.locator(".bd-article table:not(details:not([open]) table)")
     for index in range(tables.count()):
         box = tables.nth(index).bounding_box()
-        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 794 + 1, f"table {index} clipped in print"
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PRINTED_WIDTH + 1, f"table {index} clipped in print"
     assert tab.evaluate(shown, ".plotly-graph-div .main-svg") >= charts.count()
-    (artefacts / "print").mkdir(exist_ok=True)
-    tab.pdf(path=str(artefacts / "print" / page.replace("chapters/", "").replace(".html", ".pdf")),
-            format="A4", print_background=True)
+    if SCREENSHOTS:
+        (artefacts / "print").mkdir(exist_ok=True)
+        tab.pdf(path=str(artefacts / "print" / page.replace("chapters/", "").replace(".html", ".pdf")),
+                format="A4", print_background=True)
     context.close()
 
 

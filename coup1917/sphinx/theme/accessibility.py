@@ -4,7 +4,9 @@
 - Bibliography entries are list items: docutils marks them ``role="doc-biblioentry"``, a role deprecated in
   DPUB-ARIA 1.1, which leaves the surrounding ``role="list"`` with no allowed children (axe: critical).
 - A hidden code cell's toggle is named by its visible words ("Show code cell source"), not myst-nb's
-  ``aria-label="Toggle hidden content"``, and two theme components (``templates/``) drop labels that hide their
+  ``aria-label="Toggle hidden content"``, and holds them in ``<span>``s, not myst-nb's ``<p>``s, which a
+  ``<summary>`` may not contain (the W3C checker's error; myst-nb's style sheet keys on ``p``: edition.css
+  restates its rules for the spans), and two theme components (``templates/``) drop labels that hide their
   visible words: WCAG 2.5.3, Label in Name.
 """
 
@@ -34,8 +36,8 @@ def visit_citation(self: HTML5Translator, node: nodes.citation) -> None:
 
 def visit_hidden_cell(self: HTML5Translator, node: HideCodeCellNode) -> None:
     self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
-    self.body.append(f'<p class="collapsed admonition-title">{html.escape(node["prompt_show"])}</p>\n')
-    self.body.append(f'<p class="expanded admonition-title">{html.escape(node["prompt_hide"])}</p>\n')
+    self.body.append(f'<span class="collapsed admonition-title">{html.escape(node["prompt_show"])}</span>\n')
+    self.body.append(f'<span class="expanded admonition-title">{html.escape(node["prompt_hide"])}</span>\n')
     self.body.append("</summary>\n")
 
 
