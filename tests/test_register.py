@@ -3,6 +3,7 @@ essay's words, the register page with computed occurrences, the links to and fro
 an unknown entry stops the build with one line naming the file and line (in-process, on a small fixture book)."""
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from coup1917 import COPY_TEXT, DATA_DIR, ROOT
-from coup1917.build import log_problems
+from coup1917.build import reported_problems
 from coup1917.data import DataError
 from coup1917.sphinx.apparatus.register import read_register
+from coup1917.sphinx.problems import records_path
 
 REGISTER = DATA_DIR / "register.csv"
 ROWS = list(csv.DictReader(REGISTER.open(encoding="utf-8")))
@@ -88,7 +90,7 @@ def _fixture_book(tmp_path: Path, page: str, register: Path | None = None) -> Sp
     source = tmp_path / "book"
     source.mkdir()
     (source / "conf.py").write_text(
-        "extensions = ['myst_nb', 'coup1917.sphinx.apparatus.register']\n"
+        "extensions = ['myst_nb', 'coup1917.sphinx.problems', 'coup1917.sphinx.apparatus.register']\n"
         + (f"register_file = {str(register)!r}\n" if register else ""), encoding="utf-8")
     (source / "index.md").write_text(page, encoding="utf-8")
     app = SphinxTestApp("html", srcdir=source, builddir=tmp_path / "out")
@@ -97,8 +99,8 @@ def _fixture_book(tmp_path: Path, page: str, register: Path | None = None) -> Sp
 
 
 def _one_line_problems(app: SphinxTestApp, book: Path) -> list[str]:
-    """What `make book` would print: the build's own parser over Sphinx's warnings."""
-    return log_problems(app._warning.getvalue(), book)
+    """What `make book` would print: the build's own reading of the build's records."""
+    return reported_problems(json.loads(records_path(app.outdir).read_text(encoding="utf-8")), book)
 
 
 def test_an_unknown_entry_stops_the_build_naming_the_page_and_line(tmp_path):
