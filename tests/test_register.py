@@ -15,7 +15,7 @@ from coup1917 import COPY_TEXT, DATA_DIR, ROOT
 from coup1917.build import reported_problems
 from coup1917.data import DataError
 from coup1917.sphinx.apparatus.register import read_register
-from coup1917.sphinx.problems import records_path
+from coup1917.book import records_path
 
 REGISTER = DATA_DIR / "register.csv"
 ROWS = list(csv.DictReader(REGISTER.open(encoding="utf-8")))

@@ -67,3 +67,9 @@ def pdf_name(book: Path) -> str:
 def runnable_book_name(book: Path) -> str:
     """The name (no suffix) of the runnable zip of the whole book, and of its folder."""
     return f"{Path(pdf_name(book)).stem}-notebooks"
+
+
+def records_path(outdir: str | Path) -> Path:
+    """Where a build whose builder writes into ``outdir`` keeps its problems as records (``_build/html`` ->
+    ``_build/problems.json``): written by :mod:`coup1917.sphinx.problems`, read by :mod:`coup1917.build`."""
+    return Path(outdir).parent / "problems.json"

@@ -42,7 +42,7 @@ from sphinx_external_toc.parsing import MalformedError
 from coup1917 import COPY_TEXT, book as book_structure, data
 from coup1917.build.checks import html_text as fidelity, pdf_text
 from coup1917.build.downloads import runnable
-from coup1917.sphinx.problems import records_path
+from coup1917.book import records_path
 
 #: No build of this book takes this long on a 2-core machine (a clean HTML build takes about a minute, the PDF
 #: two); past it something waits forever (a kernel, Chromium, TeX), and the build is stopped.
@@ -258,9 +258,10 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
     work.mkdir(parents=True, exist_ok=True)
     # Sphinx (7.4) adds ?v=<checksum> to a page's link to an asset only if the asset is already in the output when
     # the page is written; extensions copy some of theirs (sphinx-tippy's, myst-nb's) later. An asset left from an
-    # earlier build would give a page a link that a build from nothing does not: every build starts without them,
-    # and Sphinx copies them all again.
-    shutil.rmtree(work / "_build" / target.output / "_static", ignore_errors=True)
+    # earlier build would give a page a link that a build from nothing does not. So every build starts from an
+    # empty output and writes every page (from the environment it keeps: nothing is read or executed again), and
+    # the per-page assets (sphinx-tippy's previews) are written with their pages.
+    shutil.rmtree(work / "_build" / target.output, ignore_errors=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *target.builder_options, *options]

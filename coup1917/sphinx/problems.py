@@ -33,17 +33,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
-RECORDS_NAME = "problems.json"
+from coup1917.book import records_path
+
 LEDGER_VARIABLE = "COUP1917_BUILD_LEDGER"
 # IPython writes the line of the cell that raised only into its traceback's text ("Cell In[3], line 2"): the
 # kernel has no other interface for it.
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def records_path(outdir: str | Path) -> Path:
-    """The records file of a build whose builder writes into ``outdir`` (``_build/html`` -> ``_build/problems.json``)."""
-    return Path(outdir).parent / RECORDS_NAME
 
 
 class ProblemRecorder(sphinx_logging.WarningStreamHandler):

@@ -34,7 +34,7 @@ def rewrite_csv(path, change):
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory):
     book = copy_book(tmp_path_factory.mktemp("hostile") / "book")
-    for table in ("election-1917.csv", "election-1917-pipes.csv"):
+    for table in ("election-1917.csv", "election-1917-pipes.csv", "election-1917-counts.csv"):
         rewrite_csv(book / "data" / table, lambda row: [HOSTILE_PARTIES.get(cell, cell) for cell in row])
     first = iter([True])
     rewrite_csv(book / "data" / "chronology.csv",
