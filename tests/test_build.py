@@ -85,12 +85,13 @@ def test_a_sphinx_warning_is_one_line_and_two_builds_in_a_row_keep_the_last_good
 
 # --- one clean build, compared with the session's --------------------------------------------------------------
 
-PUBLISHED = ("html", "pdf", "epub")
+PUBLISHED = ("html", "pdf", "epub", "tei")
 
 
 @pytest.mark.build
 @pytest.mark.pdf
 @pytest.mark.epub
+@pytest.mark.tei
 def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
     """Chart ids come from the figures, pages carry no build date, notebooks' cell ids are numbered, the published
     site leaves out Sphinx's .buildinfo (a hash of paths), and the PDF's and EPUB's dates and identifiers come from
@@ -98,21 +99,21 @@ def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
     in the site and in each edition."""
     session = {name: digest for folder in PUBLISHED
                for name, digest in _prefixed(folder, tree_digest(ROOT / "_build" / folder)).items()}
-    pdf, epub = build.TARGETS["pdf"].file_name(ROOT), build.TARGETS["epub"].file_name(ROOT)
-    if not {f"pdf/{pdf}", f"epub/{epub}", "html/index.html"} <= session.keys():
-        pytest.fail("the session's HTML, PDF and EPUB are missing: run the tests with `make test`")
+    pdf, epub, tei = (build.TARGETS[name].file_name(ROOT) for name in ("pdf", "epub", "tei"))
+    if not {f"pdf/{pdf}", f"epub/{epub}", f"tei/{tei}", "html/index.html"} <= session.keys():
+        pytest.fail("the session's HTML, PDF, EPUB and TEI are missing: run the tests with `make test`")
     book = copy_book(tmp_path / "clean")
     started = time.monotonic()
-    done = make(book, "book", "pdf", "epub", timeout=1800,
+    done = make(book, "book", "pdf", "epub", "tei", timeout=1800,
                 env={"SOURCE_DATE_EPOCH": str(metadata.source_date_epoch(ROOT))})
-    print(f"a clean build of the HTML, the PDF and the EPUB: {time.monotonic() - started:.0f} s")
+    print(f"a clean build of the HTML, the PDF, the EPUB and the TEI: {time.monotonic() - started:.0f} s")
     assert done.returncode == 0, done.stderr[-3000:]
     clean = {name: digest for folder in PUBLISHED
              for name, digest in _prefixed(folder, tree_digest(book / "_build" / folder)).items()}
     assert sorted(clean.keys() ^ session.keys()) == []
     differing = sorted(name for name in clean if clean[name] != session[name])
     assert differing == [], _first_difference(ROOT / "_build", book / "_build", differing)
-    assert {f"html/{pdf}", f"html/{epub}", "html/chapters/chronology.html"} <= clean.keys()
+    assert {f"html/{pdf}", f"html/{epub}", f"html/{tei}", "html/chapters/chronology.html"} <= clean.keys()
 
 
 def _prefixed(folder: str, digests: dict[str, str]) -> dict[str, str]:
