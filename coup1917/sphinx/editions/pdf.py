@@ -39,7 +39,8 @@ from sphinx.util.nodes import inline_all_toctrees
 from coup1917 import ROOT
 from coup1917.book import pdf_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
-from coup1917.sphinx.charts.plotly_output import chart_alt_text
+from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
+from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.epub import dataframe_table
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
@@ -168,11 +169,8 @@ MIME_PRIORITY = ["text/markdown", "text/html", "image/svg+xml", "image/png", "im
 
 
 def prefer_outputs(app: Sphinx, config: Config) -> None:
-    if "nb_mime_priority_overrides" not in config:  # a project without myst-nb: no notebook outputs to choose
-        return
-    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides,
-                                         *((TypstPdfBuilder.name, mime, rank) for rank, mime in
-                                           enumerate(MIME_PRIORITY, start=10))]
+    add_output_priorities(config, TypstPdfBuilder.name,
+                          ((mime, rank) for rank, mime in enumerate(MIME_PRIORITY, start=10)))
 
 
 class DataFramesAsTables(SphinxPostTransform):
@@ -195,12 +193,11 @@ class DropdownsOpen(SphinxPostTransform):
     builders = ("typst",)
 
     def run(self, **kwargs) -> None:
-        for dropdown in self.document.findall(nodes.container):
-            if dropdown.get("design_component") == "dropdown":
-                title = dropdown.next_node(nodes.rubric)
-                if title is not None:
-                    dropdown["title"] = title.astext()
-                    title.parent.remove(title)
+        for dropdown in self.document.findall(is_dropdown):
+            title = dropdown.next_node(nodes.rubric)
+            if title is not None:
+                dropdown["title"] = title.astext()
+                title.parent.remove(title)
 
 
 def setup(app: Sphinx) -> dict:

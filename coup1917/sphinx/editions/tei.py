@@ -42,6 +42,7 @@ from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, offsets, paragraph_number
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
 from coup1917.sphinx.apparatus.sic import sic_mark
+from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.downloads import tei_name
 from coup1917.sphinx.editions.metadata import edition_of
 
@@ -463,10 +464,7 @@ def _overrides(app: Sphinx, config) -> None:
     (text rather than HTML), plus Plotly's own type (a chart node, written as a figure)."""
     from myst_nb.core.render import base_render_priority
 
-    if "nb_mime_priority_overrides" not in config:  # a project without myst-nb: no notebook outputs to choose
-        return
-    config.nb_mime_priority_overrides = list(config.nb_mime_priority_overrides or []) + [
-        ("tei", mime, priority) for mime, priority in base_render_priority()["latex"].items()]
+    add_output_priorities(config, TeiBuilder.name, base_render_priority()["latex"].items())
 
 
 def setup(app: Sphinx) -> dict:

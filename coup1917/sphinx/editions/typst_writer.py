@@ -31,6 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.charts.plotly_output import is_dropdown
 from coup1917.sphinx.margins.placement import block_of, is_margin
 
 logger = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ class TypstTranslator(SphinxTranslator):
     def visit_container(self, node: nodes.container) -> None:
         if "cell_input" in node["classes"]:
             raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
-        if node.get("design_component") == "dropdown":  # a chart's data: open, under its title
+        if is_dropdown(node):  # a chart's data: open, under its title
             title = node.get("title") or "Details"
             self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
 
