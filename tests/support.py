@@ -8,6 +8,7 @@ import functools
 import gzip
 import hashlib
 import http.server
+import io
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from coup1917 import ROOT
+from coup1917 import ROOT, book as book_structure
 
 HTML_DIR = ROOT / "_build" / "html"
 WORK_DIR = ROOT / "_build" / "work"
@@ -112,6 +113,66 @@ def copy_book(destination: Path, leave_out: tuple[str, ...] = ("bench/", "tests/
             shutil.copy2(source, destination / name)
     (destination / "node_modules").symlink_to(ROOT / "node_modules")
     return destination
+
+
+def copy_with_execution_cache(destination: Path) -> Path:
+    """A copy of the book with the session's execution cache: only a page whose inputs differ from the session's is
+    executed (coup1917/sphinx/execution_inputs.py)."""
+    cache = WORK_DIR / "_build" / ".jupyter_cache"
+    if not cache.is_dir():
+        raise FileNotFoundError(f"{cache}: no execution cache; `make book` makes it")
+    book = copy_book(destination)
+    work = book / "_build" / "work"
+    shutil.copytree(cache, work / "_build" / ".jupyter_cache")
+    (work / ".extensions-stamp").touch()
+    return book
+
+
+FIXTURE_CONF = """
+import sys
+sys.path.insert(0, {source!r})  # the fixture's own extension, part of the book's code
+extensions = ["myst_nb", "sphinxcontrib.bibtex", "coup1917.sphinx", *{extra!r}]
+nb_execution_mode = "force"
+nb_execution_raise_on_error = False
+nb_execution_show_tb = False
+nb_execution_timeout = 60
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "edition_author_year"
+nitpicky = True
+exclude_patterns = ["_build"]
+edition_metadata = {metadata!r}
+suppress_warnings = {suppressed!r}
+"""
+FIXTURE_BIB = ("@book{known, author = {Author, Ann}, title = {A Book}, publisher = {P}, address = {Q},"
+               " year = {2000}}\n")
+FIXTURE_GLOSSARY = "# Glossary\n\n```{glossary}\nKnown term\n  A term the book defines.\n```\n"
+#: The front matter that makes a MyST page a notebook myst-nb executes.
+NOTEBOOK = ("---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  name: python3\n"
+            "  display_name: Python 3\n---\n\n")
+
+
+def fixture_book(tmp_path: Path, files: dict[str, str], extra: tuple[str, ...] = (),
+                 suppressed: tuple[str, ...] = (), builder: str = "html", **config) -> Path:
+    """A small book of ``files`` (name -> text) with the edition's extensions, a bibliography and a glossary,
+    built in process by ``sphinx.testing``'s SphinxTestApp in ``tmp_path/book``; the builder's output folder."""
+    from sphinx.testing.util import SphinxTestApp  # Sphinx's test harness: only for the tests that build one
+
+    source = tmp_path / "book"
+    source.mkdir()
+    metadata = book_structure.config(ROOT)["sphinx"]["config"]["edition_metadata"]
+    (source / "conf.py").write_text(FIXTURE_CONF.format(source=str(source), extra=list(extra), metadata=metadata,
+                                                        suppressed=list(suppressed)), encoding="utf-8")
+    shutil.copy(ROOT / "CITATION.cff", source)
+    pages = {"refs.bib": FIXTURE_BIB, "glossary.md": FIXTURE_GLOSSARY, **files,
+             "index.md": "# Fixture\n\n```{toctree}\n:glob:\n\n*\n```\n"}
+    for name, text in pages.items():
+        (source / name).write_text(text, encoding="utf-8")
+    app = SphinxTestApp(builder, srcdir=source, status=io.StringIO(), warning=io.StringIO(), confoverrides=config)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
 
 
 def make(book: Path, *targets: str, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:

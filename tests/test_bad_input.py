@@ -20,60 +20,22 @@ import shutil
 import subprocess
 import sys
 import time
-from io import StringIO
 from pathlib import Path
 
 import nbformat
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 from coup1917 import ROOT, build, data
 from coup1917.charts import CHART_MIME
 from coup1917.sphinx.charts import plotly_output
 from coup1917.sphinx import problems
 from coup1917.book import records_path
-from tests.support import HTML_DIR
+from tests.support import HTML_DIR, NOTEBOOK, fixture_book
 
-CONF = """
-import sys
-sys.path.insert(0, {source!r})  # the fixture's own extension, part of the book's code
-extensions = ["myst_nb", "sphinxcontrib.bibtex", "coup1917.sphinx", *{extra!r}]
-nb_execution_mode = "force"
-nb_execution_raise_on_error = False
-nb_execution_show_tb = False
-nb_execution_timeout = 60
-bibtex_bibfiles = ["refs.bib"]
-bibtex_default_style = "edition_author_year"
-nitpicky = True
-exclude_patterns = ["_build"]
-edition_metadata = {metadata!r}
-suppress_warnings = {suppressed!r}
-"""
-BIB = "@book{known, author = {Author, Ann}, title = {A Book}, publisher = {P}, address = {Q}, year = {2000}}\n"
-GLOSSARY = "# Glossary\n\n```{glossary}\nKnown term\n  A term the book defines.\n```\n"
-NOTEBOOK = ("---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  name: python3\n"
-            "  display_name: Python 3\n---\n\n# A chapter\n\n")
-
-
-def built_records(tmp_path: Path, page: str, extra: tuple[str, ...] = (), suppressed: tuple[str, ...] = (),
-                  files: dict[str, str] | None = None, builder: str = "html", **config) -> dict:
+def built_records(tmp_path: Path, page: str, **options) -> dict:
     """Build a fixture book whose page ``chapter.md`` is ``page`` in process; the build's records."""
-    source = tmp_path / "book"
-    source.mkdir()
-    metadata = build.book_structure.config(ROOT)["sphinx"]["config"]["edition_metadata"]
-    (source / "conf.py").write_text(CONF.format(source=str(source), extra=list(extra), metadata=metadata,
-                                                suppressed=list(suppressed)), encoding="utf-8")
-    shutil.copy(ROOT / "CITATION.cff", source)
-    pages = {"refs.bib": BIB, "glossary.md": GLOSSARY, "chapter.md": page, **(files or {}),
-             "index.md": "# Fixture\n\n```{toctree}\n:glob:\n\n*\n```\n"}
-    for name, text in pages.items():
-        (source / name).write_text(text, encoding="utf-8")
-    app = SphinxTestApp(builder, srcdir=source, status=StringIO(), warning=StringIO(), confoverrides=config)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return json.loads(records_path(app.outdir).read_text(encoding="utf-8"))
+    outdir = fixture_book(tmp_path, {"chapter.md": page, **options.pop("files", {})}, **options)
+    return json.loads(records_path(outdir).read_text(encoding="utf-8"))
 
 
 def reported(tmp_path: Path, page: str, **options) -> list[str]:
@@ -100,7 +62,7 @@ def test_a_suppressed_warning_is_not_recorded(tmp_path):
 
 @pytest.mark.notebooks
 def test_a_cell_that_raises_is_reported_at_its_line_and_the_pages_other_warnings_are_left_out(tmp_path):
-    page = NOTEBOOK + "```{code-cell} ipython3\nx = 1\ny = x / 0\n```\n\n{glue:text}`missing`\n"
+    page = NOTEBOOK + "# A chapter\n\n```{code-cell} ipython3\nx = 1\ny = x / 0\n```\n\n{glue:text}`missing`\n"
     records = built_records(tmp_path, page)
     assert records["executed"] == ["chapter"]
     assert build.reported_problems(records, tmp_path / "book") == [

@@ -46,7 +46,7 @@ def test_the_data_edit_changes_one_cell_of_the_table(copy):
 def test_the_pages_a_table_feeds_agree_with_the_execution_inputs():
     expected = bench.pages_reading(ROOT, bench.EDITED_TABLE)
     assert expected  # the benchmark's data edit must re-execute some page
-    table = str(ROOT / "data" / f"{bench.EDITED_TABLE}.csv")
+    table = f"data/{bench.EDITED_TABLE}.csv"
     assert expected == sorted(f"chapters/{page.stem}" for page in (ROOT / "chapters").glob("*.md")
                               if table in execution_inputs(page))
 

@@ -3,14 +3,18 @@
 Two kinds of bad input go through the real `make book` (the others are in tests/test_bad_input.py, in process):
 a CSV whose value only a chapter's code refuses, raised in a kernel (myst-nb's record of the failed cell), and a
 Sphinx warning (Sphinx's logging), each one line naming the input, the last good book kept. Each case breaks its own
-copy of the book (tests.support.copy_book), seeded with the session's book as its "last good" _build/html and with
-its execution cache.
+copy of the book with the session's execution cache (tests.support.copy_with_execution_cache) and the session's book
+as its "last good" _build/html.
 
-Reproducible: a copy built from nothing (the HTML, the PDF, the EPUB) publishes the same bytes as the session's
-build of the same sources (`make test` builds that one, incrementally, in the checkout).
+Reproducible: a copy built from nothing but the session's execution cache (the HTML, the PDF, the EPUB, the TEI)
+publishes the same bytes as the session's build of the same sources (`make test` builds that one, incrementally, in
+the checkout). The cache keeps the copy from executing the chapters a third time: that the chapters' outputs are
+themselves reproducible is checked where they run again, in another folder and environment (tests/test_runnable.py).
 """
 
 import difflib
+import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -19,20 +23,17 @@ import pytest
 
 from coup1917 import ROOT, build
 from coup1917.sphinx.editions import metadata
-from tests.support import HTML_DIR, WORK_DIR, copy_book, make, tree_digest
+from coup1917.sphinx.problems import LEDGER_VARIABLE
+from tests.support import HTML_DIR, copy_with_execution_cache, make, tree_digest
 
 PROSE_PAGE = "chapters/02-the-second-congress.md"
 
 
 def seeded_copy(destination: Path) -> Path:
-    """A copy of the book with the session's execution cache, as a developer's checkout has it (a page whose data a
-    case changes is executed again: coup1917/sphinx/execution_inputs.py), and its book as the last good one."""
+    """A copy as a developer's checkout has it: the session's execution cache, and its book as the last good one."""
     if not (HTML_DIR / "index.html").exists():
         pytest.fail(f"no built book in {HTML_DIR}: run the tests with `make test`, which builds it first")
-    book = copy_book(destination)
-    work = book / "_build" / "work"
-    shutil.copytree(WORK_DIR / "_build" / ".jupyter_cache", work / "_build" / ".jupyter_cache")
-    (work / ".extensions-stamp").touch()
+    book = copy_with_execution_cache(destination)
     shutil.copytree(HTML_DIR, book / "_build" / "html")
     return book
 
@@ -95,25 +96,34 @@ PUBLISHED = ("html", "pdf", "epub", "tei")
 def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
     """Chart ids come from the figures, pages carry no build date, notebooks' cell ids are numbered, the published
     site leaves out Sphinx's .buildinfo (a hash of paths), and the PDF's and EPUB's dates and identifiers come from
-    the last commit: another directory, built from nothing, gives the same bytes as the session's incremental build,
-    in the site and in each edition."""
+    the last commit: another directory, built from nothing but the execution cache, gives the same bytes as the
+    session's incremental build, in the site and in each edition, without executing a chapter."""
     session = {name: digest for folder in PUBLISHED
                for name, digest in _prefixed(folder, tree_digest(ROOT / "_build" / folder)).items()}
     pdf, epub, tei = (build.TARGETS[name].file_name(ROOT) for name in ("pdf", "epub", "tei"))
     if not {f"pdf/{pdf}", f"epub/{epub}", f"tei/{tei}", "html/index.html"} <= session.keys():
         pytest.fail("the session's HTML, PDF, EPUB and TEI are missing: run the tests with `make test`")
-    book = copy_book(tmp_path / "clean")
+    book = copy_with_execution_cache(tmp_path / "clean")
     started = time.monotonic()
     done = make(book, "book", "pdf", "epub", "tei", timeout=1800,
                 env={"SOURCE_DATE_EPOCH": str(metadata.source_date_epoch(ROOT))})
     print(f"a clean build of the HTML, the PDF, the EPUB and the TEI: {time.monotonic() - started:.0f} s")
     assert done.returncode == 0, done.stderr[-3000:]
+    builds = [record for record in ledger_records() if Path(record.get("srcdir", "")) == book]
+    assert sorted(record["builder"] for record in builds) == ["epub", "html", "tei", "typst"]
+    assert [page for record in builds for page in record["executed"]] == []  # every output from the cache
     clean = {name: digest for folder in PUBLISHED
              for name, digest in _prefixed(folder, tree_digest(book / "_build" / folder)).items()}
     assert sorted(clean.keys() ^ session.keys()) == []
     differing = sorted(name for name in clean if clean[name] != session[name])
     assert differing == [], _first_difference(ROOT / "_build", book / "_build", differing)
     assert {f"html/{pdf}", f"html/{epub}", f"html/{tei}", "html/chapters/chronology.html"} <= clean.keys()
+
+
+def ledger_records() -> list[dict]:
+    """The records of the builds this run has made so far (tests/conftest.py names the ledger)."""
+    ledger = Path(os.environ[LEDGER_VARIABLE]).read_text(encoding="utf-8")
+    return [json.loads(line) for line in ledger.splitlines() if line.strip()]
 
 
 def _prefixed(folder: str, digests: dict[str, str]) -> dict[str, str]:

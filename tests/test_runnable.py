@@ -3,8 +3,11 @@
 The book tier makes one new virtual environment outside the repository with exactly what the whole book's zip
 requires (every chapter's pins are among them: the requirements are one lock), checks once that it runs the
 package from the wheel with its own data and nothing of the checkout, then unzips each chapter's zip into a
-temporary folder and executes its notebook in that environment's kernel from the folder: no cell may fail, and
-every chart of the chapter (each ``{glue:figure}`` of its source) must be in the outputs.
+temporary folder and executes its notebook in that environment's kernel from the folder: no cell may fail, every
+chart of the chapter (each ``{glue:figure}`` of its source) must be in the outputs, and every output must be the one
+the book's own execution gave (its offered .ipynb). That second execution, in another folder and environment, is
+the suite's check that the chapters' outputs are reproducible: the clean build of tests/test_build.py takes them
+from the session's execution cache.
 
 The unit tier checks the conversion of the notebook for front ends without MyST on a small notebook.
 """
@@ -197,6 +200,15 @@ def test_the_chapters_zip_runs_in_the_fresh_environment(source, kernel_of, tmp_p
             cell.outputs, cell.execution_count = [], None
     executed = execute(notebook, folder)  # raises CellExecutionError, naming the cell, if a cell fails
     assert chart_outputs(executed) == chart_figures(source)
+    in_the_book = nbformat.read(HTML_DIR / "_sources" / "chapters" / f"{source.stem}.ipynb", as_version=4)
+    assert outputs_by_cell(executed) == outputs_by_cell(in_the_book)
+
+
+def outputs_by_cell(notebook: nbformat.NotebookNode) -> list[tuple[str, list[dict]]]:
+    """Each code cell's source and what it output, without the execution counts."""
+    return [(cell.source, [{key: value for key, value in output.items() if key != "execution_count"}
+                           for output in cell.outputs])
+            for cell in notebook.cells if cell.cell_type == "code"]
 
 
 def execute(notebook: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:

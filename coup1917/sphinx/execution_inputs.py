@@ -8,7 +8,9 @@ imports, followed through their own imports, so that an edit to ``coup1917/audit
 use it, and no other.
 
 A digest of each input is recorded next to the jupyter-cache database (``execution-inputs.json``), because it
-describes the cached outputs, not Sphinx's environment: a fresh environment over a kept cache stays correct. When
+describes the cached outputs, not Sphinx's environment: a fresh environment over a kept cache stays correct. Pages
+and inputs are named relative to the book, as jupyter-cache matches a notebook by its code, not its path: a copy of
+the book given the cache (a clean build, a test's copy) executes nothing that did not change. When
 a page's inputs differ from the recorded ones, the extension tells Sphinx to re-read the page and removes the
 page's records from the cache first, so myst-nb executes it again; pages whose inputs did not change keep their
 cached outputs.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from contextlib import suppress
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from coup1917 import ROOT
 from coup1917.book import inputs
 
 RECORD_NAME = "execution-inputs.json"
@@ -34,14 +38,17 @@ logger = logging.getLogger(__name__)
 
 
 def execution_inputs(page: Path) -> dict[str, str]:
-    """The files the page's code reads or imports from the edition, each with the sha256 of its content."""
+    """The files the page's code reads or imports from the edition, by their path in the book (the package's
+    parent folder), each with the sha256 of its content."""
     read = inputs.page_inputs(page)
     files = read.package_modules | inputs.table_files(read)
-    return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(files)}
+    return {Path(os.path.relpath(path, ROOT)).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(files)}
 
 
 class _Recorded:
-    """The inputs each cached notebook was executed with, by source path, beside the jupyter-cache database."""
+    """The inputs each cached notebook was executed with, by page (its source path in the book), beside the
+    jupyter-cache database."""
 
     def __init__(self, app: Sphinx):
         self.cache_dir = Path(app.env.mystnb_config.execution_cache_path)
@@ -61,9 +68,12 @@ def _caching(app: Sphinx) -> bool:
 
 def _changed_inputs(env: BuildEnvironment, recorded: _Recorded, docname: str) -> dict[str, str] | None:
     """The page's current inputs if they differ from those its cached outputs were made with, else None."""
-    source = str(env.doc2path(docname))
-    current = execution_inputs(Path(source))
-    return None if recorded.inputs.get(source, {}) == current else current
+    current = execution_inputs(Path(env.doc2path(docname)))
+    return None if recorded.inputs.get(_page(env, docname), {}) == current else current
+
+
+def _page(env: BuildEnvironment, docname: str) -> str:
+    return Path(env.doc2path(docname, False)).as_posix()
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
@@ -84,7 +94,7 @@ def _invalidate(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
         if current is None:
             continue
         source = str(env.doc2path(docname))
-        previous = recorded.inputs.get(source, {})
+        previous = recorded.inputs.get(_page(env, docname), {})
         edited = sorted(Path(path).name for path in current.keys() | previous.keys()
                         if current.get(path) != previous.get(path))
         cache = cache or get_cache(recorded.cache_dir)
@@ -96,7 +106,9 @@ def _invalidate(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
             cache.remove_cache(pk)
         if stale:
             logger.info(f"{docname}: execution inputs changed ({', '.join(edited)}); it will be executed again")
-        recorded.inputs[source] = current
+        recorded.inputs[_page(env, docname)] = current
+    pages = {_page(env, docname) for docname in env.found_docs}  # a page removed (or a record of an older form)
+    recorded.inputs = {page: files for page, files in recorded.inputs.items() if page in pages}
     recorded.save()
 
 
