@@ -221,14 +221,41 @@ def test_the_landing_page_and_principles_give_the_count_of_quotations_derived_fr
         assert set(stated) == {NUMBER_WORDS[count]}, f"chapters/{page}: {stated} where the chapters have {count}"
 
 
-def test_the_textual_notes_list_every_quotation_from_pipes():
+def quotation_rows() -> list[list[str]]:
+    """The cells of each row of the Textual notes' table "The quotations from Pipes"."""
     text = (CHAPTERS / "textual-notes.md").read_text(encoding="utf-8")
     section = text.split("## The quotations from Pipes", 1)[1]
-    rows = [line for line in section.splitlines() if re.match(r"\| \d+ \|", line)]
+    return [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in section.splitlines() if re.match(r"\| \d+ \|", line)]
+
+
+def test_the_textual_notes_list_every_quotation_from_pipes():
+    rows = quotation_rows()
     assert len(rows) == len(pipes_quotation_notes())
     for row in rows:
-        located, witness, differences = (cell.strip() for cell in row.strip("|").split("|")[3:6])
+        located, witness, differences = row[3:6]
         assert located and witness and differences, row
+
+
+def test_each_difference_recorded_for_a_quotation_is_the_essays_reading_within_it():
+    """The table's quotations are the essay's words (its parts, around "...", in order in the copy-text), and where a
+    quotation was compared with a witness of Pipes, each reading the table gives as the essay's stands in that
+    quotation: the comparison is of the essay's text, not of the editors' memory of it (issue 19b: "hand-picked")."""
+    copy_text = " ".join(COPY_TEXT.read_text(encoding="utf-8").split())
+    readings = 0
+    for row in quotation_rows():
+        parts = [part.strip() for part in row[2].strip('"').split("...")]
+        start = copy_text.find(parts[0])
+        assert start >= 0, f"textual notes, quotation {row[0]}: {parts[0]!r} is not in the copy-text"
+        end = start
+        for part in parts:
+            end = copy_text.find(part, end)
+            assert end >= 0, f"textual notes, quotation {row[0]}: {part!r} does not follow in the copy-text"
+            end += len(part)
+        for reading in re.findall(r'the essay has "([^"]+)"', row[5]):
+            assert reading in copy_text[start:end], f"quotation {row[0]}: {reading!r} is not the essay's reading"
+            readings += 1
+    assert readings, "a quotation compared with a witness records its differences as the essay's readings"
 
 
 # --- Corrected errors that must not come back (issue 19) ---------------------------------------------------------
