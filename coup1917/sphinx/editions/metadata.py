@@ -47,8 +47,8 @@ LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 logger = logging.getLogger(__name__)
 
-#: The namespace of the edition's UUIDs (uuid5): a fixed, random UUID, so that identifiers depend only on the
-#: edition's title and date.
+#: The namespace of the edition's UUID (uuid5): a fixed, random UUID, so that the identifier depends only on the
+#: edition's title, version and date.
 _NAMESPACE = uuid.UUID("6f0d4a43-7a1e-4d51-9d4c-2c8f3e6b1a57")
 
 
@@ -81,13 +81,8 @@ class Edition:
         return [f"{name} (editors)" for name in self.editors]
 
     @property
-    def document_id(self) -> str:
-        """XMP's DocumentID: the same for every version and rendition of the edition."""
-        return f"uuid:{uuid.uuid5(_NAMESPACE, self.title)}"
-
-    @property
     def instance_id(self) -> str:
-        """The identifier of this version of the edition (XMP's InstanceID, the EPUB's dc:identifier)."""
+        """The identifier of this version of the edition (the EPUB's dc:identifier)."""
         return f"uuid:{uuid.uuid5(_NAMESPACE, f'{self.title} {self.version} {self.date.isoformat()}')}"
 
     def authors(self, page: Page) -> list[str]:

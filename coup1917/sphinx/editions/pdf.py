@@ -28,13 +28,10 @@ import typst
 from docutils import nodes
 from docutils.io import StringOutput
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from coup1917 import ROOT
 from coup1917.book import pdf_name
@@ -44,6 +41,7 @@ from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.epub import dataframe_table
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
+from coup1917.sphinx.editions.whole_book import WholeBookBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +54,7 @@ PDF_STANDARDS = ["ua-1", "a-2a"]
 TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source": "Source", "rights": "Rights"}
 
 
-class TypstPdfBuilder(Builder):
+class TypstPdfBuilder(WholeBookBuilder):
     """The whole book as one Typst document, compiled into ``<name>.pdf``."""
 
     name = "typst"
@@ -69,26 +67,14 @@ class TypstPdfBuilder(Builder):
         #: Labels the writer must write though no reference node names them: the paragraph numbers' "cite" link.
         self.extra_targets = {CITE_TARGET}
 
-    def get_outdated_docs(self) -> str:
-        return "all documents"
-
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return "%" + docname  # one document: the writer turns "%page#id" into the label of that id
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         return self.get_target_uri(to, typ)
 
-    def prepare_writing(self, docnames: set[str]) -> None:
-        pass
-
-    def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        raise NotImplementedError  # the book is written whole, by write()
-
     def write(self, *ignored) -> None:
-        root = self.config.root_doc
-        tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), darkgreen, [root])
-        tree["docname"] = root
-        self.env.resolve_references(tree, root, self)
+        tree = self.whole_book()
         self.post_process_images(tree)
         writer = TypstWriter(self)
         writer.write(tree, StringOutput(encoding="unicode"))
