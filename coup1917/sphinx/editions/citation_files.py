@@ -28,12 +28,12 @@ CITE_DIR = "cite"
 FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
 
 
-def key(page: Page) -> str:
-    return "coup1917-edition" if page.kind == "edition" else f"coup1917-{Path(page.docname).name}"
-
-
 def file_stem(page: Page) -> str:
     return "edition" if page.kind == "edition" else Path(page.docname).name
+
+
+def key(page: Page) -> str:
+    return f"coup1917-{file_stem(page)}"
 
 
 def _url(edition_url: str) -> dict:

@@ -39,16 +39,6 @@ def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def epub_name(app: Sphinx) -> str:
-    """The EPUB's file name: the PDF's, with the EPUB's extension."""
-    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".epub"))
-
-
-def tei_name(app: Sphinx) -> str:
-    """The TEI edition's file name: the PDF's, with ``.xml``."""
-    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".xml"))
-
-
 def _link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
     """A button of the theme's download menu that links a file of the site."""
     return {"type": "link", "url": context["pathto"](path, 1), "text": text, "tooltip": tooltip,
@@ -71,9 +61,9 @@ def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, 
     buttons[:] = [button for button in buttons if button.get("label") != "download-pdf-button"] + [
         _link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
               "download-pdf-button"),
-        _link(context, epub_name(app), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
+        _link(context, book.pdf_name(srcdir, ".epub"), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
               "download-epub-button"),
-        _link(context, tei_name(app), "TEI edition (XML)",
+        _link(context, book.pdf_name(srcdir, ".xml"), "TEI edition (XML)",
               "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
               "fa-file-code", "download-tei-button"),
         *([_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",

@@ -38,7 +38,6 @@ from coup1917.book import pdf_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
 from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
-from coup1917.sphinx.editions.epub import dataframe_table
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder
@@ -82,7 +81,7 @@ class TypstPdfBuilder(WholeBookBuilder):
 
     @property
     def source(self) -> Path:
-        return Path(self.outdir, Path(pdf_name(Path(self.srcdir))).with_suffix(".typ").name)
+        return Path(self.outdir, pdf_name(Path(self.srcdir), ".typ"))
 
     @property
     def pdf(self) -> Path:
@@ -150,26 +149,14 @@ _TYPST_PLACE = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):\d+")
 
 
 #: The outputs of a code cell the PDF takes, best first: Markdown (the chronology's), a DataFrame's HTML table
-#: (rebuilt as a table, :class:`DataFramesAsTables`), images, plain text. Charts: their own renderer (plotly_output).
+#: (rebuilt as a table, :class:`~coup1917.sphinx.editions.epub.DataFramesAsTables`), images, plain text. Charts:
+#: their own renderer (plotly_output).
 MIME_PRIORITY = ["text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
 
 
 def prefer_outputs(app: Sphinx, config: Config) -> None:
     add_output_priorities(config, TypstPdfBuilder.name,
                           ((mime, rank) for rank, mime in enumerate(MIME_PRIORITY, start=10)))
-
-
-class DataFramesAsTables(SphinxPostTransform):
-    """A pandas DataFrame's HTML output becomes a docutils table, which the writer sets and Typst tags (TH, TD);
-    any other raw HTML has no place in a PDF."""
-
-    default_priority = 800
-    builders = ("typst",)
-
-    def run(self, **kwargs) -> None:
-        for raw in list(self.document.findall(nodes.raw)):
-            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
-                raw.replace_self(dataframe_table(raw.astext()))
 
 
 class DropdownsOpen(SphinxPostTransform):
@@ -190,5 +177,4 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(TypstPdfBuilder)
     app.connect("config-inited", prefer_outputs)
     app.add_post_transform(DropdownsOpen)
-    app.add_post_transform(DataFramesAsTables)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -383,6 +383,8 @@ class TypstTranslator(WholeBookTranslator):
     def depart_reference(self, node: nodes.reference) -> None:
         self.body.append("]")
 
+    visit_citation_reference, depart_citation_reference = visit_reference, depart_reference
+
     def visit_download_reference(self, node: nodes.Element) -> None:
         """A file the HTML page offers for download: its name (a PDF has nowhere to download it from)."""
         self.body.append(f"#raw({string(node.astext())})")
@@ -390,12 +392,6 @@ class TypstTranslator(WholeBookTranslator):
 
     def visit_footnote_reference(self, node: nodes.Element) -> None:
         raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
-
-    def visit_citation_reference(self, node: nodes.Element) -> None:
-        self.visit_reference(node)
-
-    def depart_citation_reference(self, node: nodes.Element) -> None:
-        self.depart_reference(node)
 
     def visit_citation(self, node: nodes.citation) -> None:
         label_node = node.next_node(nodes.label)
