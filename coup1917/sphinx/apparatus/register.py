@@ -35,6 +35,7 @@ from coup1917.sphinx.apparatus.citations import printed_citation
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.apparatus.paragraphs import offsets, paragraph_number
 from coup1917.sphinx.apparatus.sic import sic_mark
+from coup1917.sphinx.margins.placement import is_margin
 
 REGISTER_PAGE = "chapters/register"
 ANCHOR = "register-{}"
@@ -159,7 +160,7 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
             where = "text"
         elif isinstance(node, nodes.table) and EDITORIAL not in node["classes"]:
             where = "table"
-        elif isinstance(node, nodes.sidebar) and "margin" in node["classes"] and not _inside(node, addnodes.only):
+        elif is_margin(node) and not isinstance(node.parent, addnodes.only):  # not a slip's note (HTML only)
             notes.append(node)
             node["paragraph_index"] = index  # until a later paragraph claims it
             refs = set()
@@ -186,15 +187,6 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
         note = item.pop("note", None)
         if note is not None:
             item["index"] = note["paragraph_index"]
-
-
-def _inside(node: nodes.Node, kind) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, kind):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]) -> list[str]:

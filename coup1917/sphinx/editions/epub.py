@@ -80,7 +80,8 @@ class EditionEpubBuilder(Epub3Builder):
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         entries = ((name, Path(self.outdir, name).read_bytes()) for name in names)
-        write_zip(Path(self.outdir, pdf_name(Path(self.srcdir), ".epub")), entries, date_time=stamp[:6], stored=frozenset({"mimetype"}))
+        write_zip(Path(self.outdir, pdf_name(Path(self.srcdir), ".epub")), entries, date_time=stamp[:6],
+                  stored=frozenset({"mimetype"}))
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:

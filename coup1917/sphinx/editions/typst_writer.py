@@ -385,10 +385,7 @@ class TypstTranslator(WholeBookTranslator):
 
     visit_citation_reference, depart_citation_reference = visit_reference, depart_reference
 
-    def visit_download_reference(self, node: nodes.Element) -> None:
-        """A file the HTML page offers for download: its name (a PDF has nowhere to download it from)."""
-        self.body.append(f"#raw({string(node.astext())})")
-        raise nodes.SkipNode
+    visit_download_reference = visit_literal  # a file the HTML page offers: its name (a PDF has no downloads)
 
     def visit_footnote_reference(self, node: nodes.Element) -> None:
         raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
