@@ -30,7 +30,6 @@ import base64
 import dataclasses
 import hashlib
 import json
-import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -275,14 +274,8 @@ def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: di
     app.add_css_file(CHART_CSS.name)
 
 
-def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and _serving_bundle(app):
-        static = Path(app.outdir) / "_static"
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(plotly_bundle(), static / plotly_bundle().name)
-
-
-def _check_versions(app: Sphinx) -> None:
+def _serve_bundle(app: Sphinx) -> None:
+    """The bundle, checked against the plotly that writes the figures, among the site's static files."""
     if not _serving_bundle(app):
         return
     written_for = plotly.offline.get_plotlyjs_version()
@@ -290,6 +283,7 @@ def _check_versions(app: Sphinx) -> None:
         raise ExtensionError(f"{plotly_bundle()} is plotly.js {bundle_version()}, but plotly "
                              f"{plotly.__version__} writes figures for plotly.js {written_for}: pin "
                              f"{written_for} in package.json")
+    app.config.html_static_path.append(str(plotly_bundle()))  # copied into _static with the site's own files
 
 
 # --- the PDF (Typst) ------------------------------------------------------------------------------------------
@@ -325,8 +319,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(plotly_chart, html=(visit_chart_html, None),
                  typst=(visit_chart_typst, None), text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
     app.add_post_transform(NameCharts)
-    app.connect("builder-inited", _check_versions)
+    app.connect("builder-inited", _serve_bundle)
     app.connect("html-page-context", _add_chart_assets)
-    app.connect("build-finished", _copy_bundle)
     app.connect("build-finished", _stop_exporter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

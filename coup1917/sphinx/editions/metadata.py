@@ -8,7 +8,7 @@ Two files hold the facts, each fact once:
 
 :func:`edition` merges them, with the date of the edition taken from ``SOURCE_DATE_EPOCH`` (the date of the last
 commit: the Makefile exports it; without it, ``git log`` in the book's directory), so that two builds of one
-commit carry the same date and identifiers. Sphinx's EPUB builder and xdvipdfmx read the same variable. From that
+commit carry the same date and identifier. Sphinx's EPUB builder reads the same variable. From that
 one record come the HTML pages' ``<meta>`` tags (below), the PDF's Info dictionary and XMP packet
 (:mod:`coup1917.sphinx.editions.pdf`), the EPUB's package metadata (:mod:`coup1917.sphinx.editions.epub`), the TEI
 header (:mod:`coup1917.sphinx.editions.tei`) and the citation files (:mod:`coup1917.sphinx.editions.citation_files`).
@@ -169,7 +169,7 @@ def source_date_epoch(book_dir: Path) -> int:
         done = subprocess.run(["git", "-C", str(book_dir), "log", "-1", "--format=%ct"], capture_output=True,
                               text=True, timeout=30)
         if done.returncode == 0 and done.stdout.strip():
-            # for the tools that read the variable themselves: xdvipdfmx (the PDF's /ID), Sphinx's EPUB builder
+            # for the tools that read the variable themselves: Sphinx's EPUB builder
             os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
             return int(done.stdout)
     except FileNotFoundError:  # no git on the machine
