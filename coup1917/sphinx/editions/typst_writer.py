@@ -238,12 +238,6 @@ class TypstTranslator(WholeBookTranslator):
     def depart_title(self, node: nodes.title) -> None:
         self.body.append("]\n\n")
 
-    def visit_subtitle(self, node: nodes.Element) -> None:
-        self.body.append("#emph[")
-
-    def depart_subtitle(self, node: nodes.Element) -> None:
-        self.body.append("]\n\n")
-
     # --- blocks ---------------------------------------------------------------------------------------------------
 
     def visit_container(self, node: nodes.container) -> None:
@@ -279,10 +273,6 @@ class TypstTranslator(WholeBookTranslator):
         self.body.append("]\n\n")
 
     visit_Admonition, depart_Admonition = visit_admonition, depart_admonition  # note, tip, seealso...: by class
-
-    def visit_transition(self, node: nodes.Element) -> None:
-        self.body.append("\n#line(length: 30%)\n\n")
-        raise nodes.SkipNode
 
     # --- tables ---------------------------------------------------------------------------------------------------
 
@@ -434,6 +424,7 @@ _MARKUP = {
     "definition": ("#pad(left: 1.2em)[", "]\n"),
     "rubric": ("\n#block(above: 1em)[#strong[", "]]\n"),
     "line_block": ("\n#block[", "]\n\n"), "line": ("", " \\\n"),
+    "subtitle": ("#emph[", "]\n\n"), "transition": ("\n#line(length: 30%)\n\n", ""),
     "emphasis": ("#emph[", "]"), "strong": ("#strong[", "]"), "superscript": ("#super[", "]"),
     "subscript": ("#sub[", "]"),
     # only their children: sections (headings come from their titles), wrappers and targets
