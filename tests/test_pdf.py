@@ -22,7 +22,7 @@ from sphinx.errors import ExtensionError
 
 from coup1917 import ROOT, book
 from coup1917.build.checks.html_text import differences
-from coup1917.build.checks.pdf_text import SERIF, authorial_words, bookmarks, internal_link_targets, lines
+from coup1917.build.checks.pdf_text import SERIF, authorial_words, lines
 from coup1917.sphinx.editions import metadata
 from coup1917.sphinx.charts.plotly_output import plotly_chart, visit_chart_typst
 from coup1917.sphinx.editions.pdf import SANS_FONTS, compile_pdf
@@ -61,6 +61,38 @@ def test_every_font_is_embedded(pdf):
 def test_page_count_is_sane(pdf):
     with pikepdf.open(pdf) as document:
         assert len(document.pages) in PAGES
+
+
+def bookmarks(pdf: Path) -> dict[str, int]:
+    """The PDF's outline: title -> page number."""
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        found = {}
+
+        def walk(items) -> None:
+            for item in items:
+                destination = item.destination or (item.action.get("/D") if item.action else None)
+                if destination is not None:
+                    found[item.title] = pages[destination[0].objgen]
+                walk(item.children)
+
+        with document.open_outline() as outline:
+            walk(outline.root)
+        return found
+
+
+def internal_link_targets(pdf: Path) -> set[int]:
+    """The pages that links inside the PDF lead to."""
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        targets = set()
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A")
+                destination = annotation.get("/Dest") or (action.get("/D") if action is not None else None)
+                if isinstance(destination, pikepdf.Array):
+                    targets.add(pages[destination[0].objgen])
+        return targets
 
 
 def test_pdf_has_bookmarks_that_the_contents_link_to(pdf):

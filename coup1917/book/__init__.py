@@ -4,8 +4,8 @@ fidelity check, the tests and the benchmark.
 - The reading order comes from ``_toc.yml`` through ``sphinx_external_toc``'s own parser (what Jupyter Book uses).
 - The pages on disk come from Sphinx's project discovery, with the book's ``exclude_patterns`` and those Jupyter
   Book always adds.
-- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``); the EPUB's and the runnable
-  book's are made from it.
+- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``); the EPUB's, the TEI's and
+  the runnable book's are made from it.
 """
 
 from __future__ import annotations
@@ -58,10 +58,11 @@ def html_pages(book: Path) -> list[str]:
     return [f"{docname}.html" for docname in reading_order(book)]
 
 
-def pdf_name(book: Path) -> str:
-    """The PDF edition's file name: the LaTeX target of ``_config.yml`` with ``.pdf``."""
+def pdf_name(book: Path, suffix: str = ".pdf") -> str:
+    """The PDF edition's file name: the LaTeX target of ``_config.yml`` with ``.pdf``; with another ``suffix``, that
+    of the edition in that format (``.epub``, the TEI's ``.xml``), which all share the name."""
     target = config(book)["latex"]["latex_documents"]["targetname"]
-    return str(Path(target).with_suffix(".pdf"))
+    return str(Path(target).with_suffix(suffix))
 
 
 def runnable_book_name(book: Path) -> str:

@@ -49,12 +49,8 @@ def chapters(book_dir: Path = ROOT) -> list[Path]:
     return [page for page in pages if "kernelspec" in jupytext.read(page).metadata]
 
 
-def run(source: Path, working_dir: Path) -> Run:
-    """Execute a chapter in a fresh kernel started in ``working_dir``; a failing cell raises naming the cell."""
-    return run_notebook(jupytext.read(source), working_dir, source)
-
-
 def run_notebook(notebook: nbformat.NotebookNode, working_dir: Path, source: Path) -> Run:
+    """Execute a chapter in a fresh kernel started in ``working_dir``; a failing cell raises naming the cell."""
     client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(working_dir)}})
     started = time.perf_counter()
@@ -99,7 +95,7 @@ def write_executed(out_dir: Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     problems = []
     for source in chapters():
-        result = run(source, out_dir)
+        result = run_notebook(jupytext.read(source), out_dir, source)
         nbformat.write(result.notebook, out_dir / f"{source.stem}.ipynb")
         print(f"{source.relative_to(ROOT)}: {result.seconds:.1f} s, {sum(result.figures.values())} chart(s)")
         problems += missing_charts(result)

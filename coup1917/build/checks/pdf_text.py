@@ -11,7 +11,7 @@ notes, smaller serif text) is the editors' and drops out without splitting or jo
 Normalisation, and only this: a word broken at the end of a line after one of its own hyphens
 ("hand-" / "picked") is joined again, keeping the hyphen. The PDF has no other line-end hyphens: automatic
 hyphenation is switched off in it. Quotes and dashes are compared exactly (the PDF keeps the copy-text's straight
-quotes). The outline and the links are read with pikepdf.
+quotes).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pikepdf
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
@@ -81,38 +80,6 @@ def _fragments(number: int, page_height: float, line: LTTextLine) -> list[Line]:
 def lines(pdf: Path) -> list[Line]:
     """Every run of text in the PDF with its font, page by page, each page's lines from the top."""
     return list(_lines_of(Path(pdf), Path(pdf).stat().st_mtime))
-
-
-def bookmarks(pdf: Path) -> dict[str, int]:
-    """The PDF's outline: title -> page number."""
-    with pikepdf.open(pdf) as document:
-        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
-        found = {}
-
-        def walk(items) -> None:
-            for item in items:
-                destination = item.destination or (item.action.get("/D") if item.action else None)
-                if destination is not None:
-                    found[item.title] = pages[destination[0].objgen]
-                walk(item.children)
-
-        with document.open_outline() as outline:
-            walk(outline.root)
-        return found
-
-
-def internal_link_targets(pdf: Path) -> set[int]:
-    """The pages that links inside the PDF lead to."""
-    with pikepdf.open(pdf) as document:
-        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
-        targets = set()
-        for page in document.pages:
-            for annotation in page.get("/Annots", []):
-                action = annotation.get("/A")
-                destination = annotation.get("/Dest") or (action.get("/D") if action is not None else None)
-                if isinstance(destination, pikepdf.Array):
-                    targets.add(pages[destination[0].objgen])
-        return targets
 
 
 def authorial_words(pdf: Path) -> list[Word]:

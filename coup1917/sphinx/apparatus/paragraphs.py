@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from coup1917.sphinx.apparatus import keep_per_page, per_page
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.editions.typst_writer import label
 
@@ -36,8 +37,7 @@ class paragraph_number(nodes.inline):
 
 def number_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
-    counts = _counts(env)
-    counts.pop(env.docname, None)
+    counts = per_page(env, _COUNTS)
     if not is_text_page(env.metadata[env.docname]):
         return
     paragraphs = [paragraph for paragraph in doctree.findall(nodes.paragraph) if _is_essay_paragraph(paragraph)]
@@ -74,7 +74,7 @@ def reading_order(env: BuildEnvironment, root: str) -> list[str]:
 
 def offsets(env: BuildEnvironment, root: str) -> dict[str, int]:
     """For each text page, how many essay paragraphs come before it."""
-    counts, before, result = _counts(env), 0, {}
+    counts, before, result = per_page(env, _COUNTS), 0, {}
     for docname in reading_order(env, root):
         if docname in counts:
             result[docname] = before
@@ -95,20 +95,6 @@ def rewrite_when_numbers_move(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous = getattr(env, _WRITTEN, None)
     setattr(env, _WRITTEN, current)
     return sorted(current) if previous is not None and previous != current else []
-
-
-def _counts(env: BuildEnvironment) -> dict[str, int]:
-    if not hasattr(env, _COUNTS):
-        setattr(env, _COUNTS, {})
-    return getattr(env, _COUNTS)
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _counts(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _counts(env).update({name: count for name, count in _counts(other).items() if name in docnames})
 
 
 # --- Writers ----------------------------------------------------------------------------------------------------
@@ -148,7 +134,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", number_paragraphs, priority=700)
     app.connect("doctree-resolved", fill_in_numbers)
     app.connect("env-updated", rewrite_when_numbers_move)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_page(app, _COUNTS)
     app.add_css_file("paragraphs.css")  # in the package's static folder, which coup1917.sphinx adds to the site
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

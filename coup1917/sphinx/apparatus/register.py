@@ -30,10 +30,12 @@ from sphinx.util import logging
 from sphinx.util.nodes import split_explicit_title
 
 from coup1917.data import DataError, load_table, table_path
+from coup1917.sphinx.apparatus import keep_per_page, per_page
 from coup1917.sphinx.apparatus.citations import printed_citation
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.apparatus.paragraphs import offsets, paragraph_number
 from coup1917.sphinx.apparatus.sic import sic_mark
+from coup1917.sphinx.margins.placement import is_margin
 
 REGISTER_PAGE = "chapters/register"
 ANCHOR = "register-{}"
@@ -139,17 +141,16 @@ def check_register(app: Sphinx) -> None:
 def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     env.note_dependency(str(app.config.register_file or table_path("register")))  # read again when it changes
-    occurrences = [item for item in _occurrences(env) if item["docname"] != env.docname]
     entries = register_of(app)
     _link_glossary(doctree, entries)
     if not is_text_page(env.metadata[env.docname]):
-        setattr(env, _ENV_KEY, occurrences)
         return
     pattern, owner = _names_pattern(entries)
     by_term = {entry.glossary_term.casefold(): entry.id for entry in entries.values() if entry.glossary_term}
     untermed = {form for form, ref in owner.items() if not entries[ref].glossary_term}
     index = 0  # the essay paragraph the nodes so far belong to (a note belongs to the paragraph after it)
     notes: list[nodes.sidebar] = []
+    occurrences = per_page(env, _ENV_KEY)[env.docname] = []
     for node in list(doctree.findall(nodes.Element)):
         if isinstance(node, nodes.paragraph) and any(isinstance(c, paragraph_number) for c in node.children):
             index = next(c for c in node.children if isinstance(c, paragraph_number))["index"]
@@ -159,7 +160,7 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
             where = "text"
         elif isinstance(node, nodes.table) and EDITORIAL not in node["classes"]:
             where = "table"
-        elif isinstance(node, nodes.sidebar) and "margin" in node["classes"] and not _inside(node, addnodes.only):
+        elif is_margin(node) and not isinstance(node.parent, addnodes.only):  # not a slip's note (HTML only)
             notes.append(node)
             node["paragraph_index"] = index  # until a later paragraph claims it
             refs = set()
@@ -186,16 +187,6 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
         note = item.pop("note", None)
         if note is not None:
             item["index"] = note["paragraph_index"]
-    setattr(env, _ENV_KEY, occurrences)
-
-
-def _inside(node: nodes.Node, kind) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, kind):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]) -> list[str]:
@@ -306,7 +297,7 @@ def occurrences_of(env: BuildEnvironment, root: str) -> dict[str, list[tuple[str
     """Each entry's occurrences, in reading order: (docname, paragraph number, "text" | "table" | "note")."""
     page_offsets = offsets(env, root)
     found: dict[str, list] = {}
-    for item in _occurrences(env):
+    for item in (item for page in per_page(env, _ENV_KEY).values() for item in page):
         number = page_offsets.get(item["docname"], 0) + item["index"]
         place = (item["docname"], number, item["where"])
         if place not in found.setdefault(item["ref"], []):
@@ -338,20 +329,6 @@ def resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         placeholder.replace_self(listed + [nodes.Text(".")] if listed else [nodes.Text("nowhere in the text.")])
 
 
-def _occurrences(env: BuildEnvironment) -> list[dict]:
-    if not hasattr(env, _ENV_KEY):
-        setattr(env, _ENV_KEY, [])
-    return getattr(env, _ENV_KEY)
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    setattr(env, _ENV_KEY, [item for item in _occurrences(env) if item["docname"] != docname])
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _occurrences(env).extend(item for item in _occurrences(other) if item["docname"] in docnames)
-
-
 def rewrite_register_page(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The register page lists what the other pages hold: write it again whenever any page was read."""
     return [REGISTER_PAGE] if REGISTER_PAGE in env.found_docs else []
@@ -375,7 +352,6 @@ def setup(app: Sphinx) -> dict:
     # After the paragraph numbers (700), which tell the essay's paragraphs from the rest.
     app.connect("doctree-read", mark_mentions, priority=750)
     app.connect("doctree-resolved", resolve)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    keep_per_page(app, _ENV_KEY)
     app.connect("env-updated", rewrite_register_page)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -18,6 +18,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from coup1917.sphinx.apparatus import keep_per_page, per_page
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.editions.typst_writer import escape
 
@@ -44,19 +45,14 @@ def sic_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     printed, reading, reason = parts
     env: BuildEnvironment = inliner.document.settings.env
     mark_id = f"sic-{env.new_serialno('sic') + 1}"
-    _marks(env).append({"docname": env.docname, "line": lineno, "id": mark_id,
-                        "printed": printed, "reading": reading, "reason": reason})
+    per_page(env, _ENV_KEY).setdefault(env.docname, []).append(
+        {"docname": env.docname, "line": lineno, "id": mark_id, "printed": printed, "reading": reading,
+         "reason": reason})
     mark = sic_mark(rawtext, "", ids=[mark_id], classes=["sic"], printed=printed, reading=reading, reason=reason)
     mark += nodes.inline(printed, printed, classes=["sic-printed"])
     mark += nodes.inline(reading, reading, classes=["sic-reading", EDITORIAL])
     mark += nodes.inline(_MARKER, _MARKER, classes=["sic-marker", EDITORIAL])
     return [mark], []
-
-
-def _marks(env: BuildEnvironment) -> list[dict]:
-    if not hasattr(env, _ENV_KEY):
-        setattr(env, _ENV_KEY, [])
-    return getattr(env, _ENV_KEY)
 
 
 def _note_text(mark: sic_mark) -> str:
@@ -112,7 +108,8 @@ class TextualNotesDirective(Directive):
 
 
 def fill_textual_notes(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    marks = sorted(_marks(app.env), key=lambda mark: (mark["docname"], mark["line"]))  # chapters are numbered
+    marks = sorted((mark for page in per_page(app.env, _ENV_KEY).values() for mark in page),
+                   key=lambda mark: (mark["docname"], mark["line"]))  # chapters are numbered
     for placeholder in doctree.findall(textual_notes_list):
         placeholder.replace_self(_table(app, fromdocname, marks))
 
@@ -144,16 +141,6 @@ def _row(cells: list[nodes.Node]) -> nodes.row:
     return row
 
 
-# --- Keeping the collection right when pages are re-read, in parallel or not -------------------------------------
-
-def purge_marks(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    setattr(env, _ENV_KEY, [mark for mark in _marks(env) if mark["docname"] != docname])
-
-
-def merge_marks(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _marks(env).extend(mark for mark in _marks(other) if mark["docname"] in docnames)
-
-
 def setup(app: Sphinx) -> dict:
     app.add_node(sic_mark, html=(visit_sic_html, depart_sic_html), typst=(visit_sic_typst, None),
                  text=(visit_sic_text, None))
@@ -163,7 +150,6 @@ def setup(app: Sphinx) -> dict:
     # Before coup1917.sphinx.apparatus.editorial (600) so that the margin notes are marked editorial with the rest.
     app.connect("doctree-read", add_margin_notes, priority=550)
     app.connect("doctree-resolved", fill_textual_notes)
-    app.connect("env-purge-doc", purge_marks)
-    app.connect("env-merge-info", merge_marks)
+    keep_per_page(app, _ENV_KEY)
     app.add_js_file("textual-notes.js")
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

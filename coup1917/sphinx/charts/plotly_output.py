@@ -30,7 +30,6 @@ import base64
 import dataclasses
 import hashlib
 import json
-import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -192,13 +191,12 @@ class NameCharts(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         for chart in self.document.findall(plotly_chart):
-            figure = enclosing_figure(chart)
-            caption = figure.next_node(nodes.caption) if figure is not None else None
-            alternative = text_alternative(figure) if figure is not None else None
-            if caption is None or alternative is None:
+            described = described_by(chart)
+            if described is None:
                 logger.warning(f"a chart needs a figure with a caption and a '*{TEXT_ALTERNATIVE}*' paragraph, "
                                "which name and describe it to readers who cannot see it", location=chart)
                 continue
+            figure, caption, alternative = described
             if not alternative["ids"]:
                 alternative["ids"].append(f"{figure['ids'][0]}-text-alternative")
             chart["label"] = " ".join(caption.astext().split())
@@ -213,30 +211,25 @@ def is_dropdown(node: nodes.Node) -> bool:
     return is_component(node, "dropdown")
 
 
-def enclosing_figure(node: nodes.Node) -> nodes.figure | None:
-    while node.parent is not None:
-        node = node.parent
-        if isinstance(node, nodes.figure):
-            return node
-    return None
-
-
-def text_alternative(figure: nodes.figure) -> nodes.paragraph | None:
-    for paragraph in figure.findall(nodes.paragraph):
-        first = paragraph.children[0] if paragraph.children else None
-        if isinstance(first, nodes.emphasis) and first.astext().strip() == TEXT_ALTERNATIVE:
-            return paragraph
-    return None
+def described_by(chart: nodes.Node) -> tuple[nodes.figure, nodes.caption, nodes.paragraph] | None:
+    """The figure around a chart, its caption and its "*Text alternative.*" paragraph; None if one is missing."""
+    figure = chart.parent
+    while figure is not None and not isinstance(figure, nodes.figure):
+        figure = figure.parent
+    caption = figure.next_node(nodes.caption) if figure is not None else None
+    alternative = next((paragraph for paragraph in (figure.findall(nodes.paragraph) if caption is not None else [])
+                        if paragraph.children and isinstance(paragraph[0], nodes.emphasis)
+                        and paragraph[0].astext().strip() == TEXT_ALTERNATIVE), None)
+    return None if alternative is None else (figure, caption, alternative)
 
 
 def chart_alt_text(node: nodes.Node) -> str | None:
     """The text alternative of the chart in ``node``'s figure: the caption and the "*Text alternative.*" paragraph,
     as one text (the EPUB's alt text, the PDF's /Alt)."""
-    figure = enclosing_figure(node)
-    caption = figure.next_node(nodes.caption) if figure is not None else None
-    alternative = text_alternative(figure) if figure is not None else None
-    if caption is None or alternative is None:
+    described = described_by(node)
+    if described is None:
         return None
+    _, caption, alternative = described
     description = alternative.astext().removeprefix(TEXT_ALTERNATIVE).strip()
     return " ".join(f"{caption.astext().rstrip('.')}. {description}".split())
 
@@ -281,14 +274,8 @@ def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: di
     app.add_css_file(CHART_CSS.name)
 
 
-def _copy_bundle(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and _serving_bundle(app):
-        static = Path(app.outdir) / "_static"
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(plotly_bundle(), static / plotly_bundle().name)
-
-
-def _check_versions(app: Sphinx) -> None:
+def _serve_bundle(app: Sphinx) -> None:
+    """The bundle, checked against the plotly that writes the figures, among the site's static files."""
     if not _serving_bundle(app):
         return
     written_for = plotly.offline.get_plotlyjs_version()
@@ -296,6 +283,7 @@ def _check_versions(app: Sphinx) -> None:
         raise ExtensionError(f"{plotly_bundle()} is plotly.js {bundle_version()}, but plotly "
                              f"{plotly.__version__} writes figures for plotly.js {written_for}: pin "
                              f"{written_for} in package.json")
+    app.config.html_static_path.append(str(plotly_bundle()))  # copied into _static with the site's own files
 
 
 # --- the PDF (Typst) ------------------------------------------------------------------------------------------
@@ -331,8 +319,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(plotly_chart, html=(visit_chart_html, None),
                  typst=(visit_chart_typst, None), text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
     app.add_post_transform(NameCharts)
-    app.connect("builder-inited", _check_versions)
+    app.connect("builder-inited", _serve_bundle)
     app.connect("html-page-context", _add_chart_assets)
-    app.connect("build-finished", _copy_bundle)
     app.connect("build-finished", _stop_exporter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

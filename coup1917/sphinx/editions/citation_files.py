@@ -22,18 +22,19 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
+from coup1917.sphinx.editions.downloads import download_menu, menu_link
 from coup1917.sphinx.editions.metadata import Edition, Page, chapters, edition_of, page_of
 
 CITE_DIR = "cite"
 FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
 
 
-def key(page: Page) -> str:
-    return "coup1917-edition" if page.kind == "edition" else f"coup1917-{Path(page.docname).name}"
-
-
 def file_stem(page: Page) -> str:
     return "edition" if page.kind == "edition" else Path(page.docname).name
+
+
+def key(page: Page) -> str:
+    return f"coup1917-{file_stem(page)}"
 
 
 def _url(edition_url: str) -> dict:
@@ -180,13 +181,10 @@ def offer_files(app: Sphinx, pagename: str, templatename: str, context: dict, do
     if app.builder.name == "epub" or pagename not in [app.config.root_doc, *chapters(app)]:
         return
     page = page_of(app, pagename)
-    buttons = [{"type": "link", "url": context["pathto"](f"{CITE_DIR}/{file_stem(page)}.{suffix}", 1),
-                "text": f"Cite ({label})", "tooltip": f"This {'edition' if page.kind == 'edition' else 'chapter'}'s "
-                f"citation as {label}, for a reference manager", "icon": "fas fa-quote-right",
-                "label": f"cite-{suffix}"} for suffix, label in FORMATS.items()]
-    for group in context.get("header_buttons", []):
-        if group.get("label") == "download-buttons":
-            group["buttons"].extend(buttons)
+    download_menu(context).extend(
+        menu_link(context, f"{CITE_DIR}/{file_stem(page)}.{suffix}", f"Cite ({label})",
+                  f"This {'edition' if page.kind == 'edition' else 'chapter'}'s citation as {label}, for a reference "
+                  "manager", "fa-quote-right", f"cite-{suffix}") for suffix, label in FORMATS.items())
 
 
 def setup(app: Sphinx) -> dict:

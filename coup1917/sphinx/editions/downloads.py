@@ -39,23 +39,13 @@ def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def epub_name(app: Sphinx) -> str:
-    """The EPUB's file name: the PDF's, with the EPUB's extension."""
-    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".epub"))
-
-
-def tei_name(app: Sphinx) -> str:
-    """The TEI edition's file name: the PDF's, with ``.xml``."""
-    return str(Path(book.pdf_name(Path(app.srcdir))).with_suffix(".xml"))
-
-
-def _link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
+def menu_link(context: dict, path: str, text: str, tooltip: str, icon: str, label: str) -> dict:
     """A button of the theme's download menu that links a file of the site."""
     return {"type": "link", "url": context["pathto"](path, 1), "text": text, "tooltip": tooltip,
             "icon": f"fas {icon}", "label": label}
 
 
-def _download_buttons(context: dict) -> list[dict]:
+def download_menu(context: dict) -> list[dict]:
     return next((group["buttons"] for group in context.get("header_buttons", [])
                  if group.get("label") == "download-buttons"), [])
 
@@ -63,23 +53,24 @@ def _download_buttons(context: dict) -> list[dict]:
 def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The theme's ".pdf" entry (print this page) gives way to the PDF and EPUB editions; the runnable zips,
     which the build writes into the site (:mod:`coup1917.build.downloads.runnable`), follow."""
-    buttons, srcdir = _download_buttons(context), Path(app.srcdir)
+    buttons, srcdir = download_menu(context), Path(app.srcdir)
     if not (srcdir / book.CONFIG).is_file():  # a plain Sphinx project (the tests' fixtures): no editions, no zips
         return
     runnable = f"{book.RUNNABLE_DIR}/{book.runnable_book_name(srcdir)}.zip"
     what = "as a notebook, with its data and requirements, to run in your own Jupyter"
     buttons[:] = [button for button in buttons if button.get("label") != "download-pdf-button"] + [
-        _link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
-              "download-pdf-button"),
-        _link(context, epub_name(app), "EPUB edition", "Download the whole book as an EPUB, for e-readers", "fa-book",
-              "download-epub-button"),
-        _link(context, tei_name(app), "TEI edition (XML)",
-              "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
-              "fa-file-code", "download-tei-button"),
-        *([_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",
-                 f"This chapter {what}", "fa-file-zipper", "runnable-notebook")]
+        menu_link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
+                  "download-pdf-button"),
+        menu_link(context, book.pdf_name(srcdir, ".epub"), "EPUB edition",
+                  "Download the whole book as an EPUB, for e-readers", "fa-book", "download-epub-button"),
+        menu_link(context, book.pdf_name(srcdir, ".xml"), "TEI edition (XML)",
+                  "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
+                  "fa-file-code", "download-tei-button"),
+        *([menu_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",
+                     f"This chapter {what}", "fa-file-zipper", "runnable-notebook")]
           if context.get("ipynb_source") else []),  # a notebook page (offer_notebook)
-        _link(context, runnable, "Runnable book (.zip)", f"Every chapter {what}", "fa-file-zipper", "runnable-book")]
+        menu_link(context, runnable, "Runnable book (.zip)", f"Every chapter {what}", "fa-file-zipper",
+                  "runnable-book")]
 
 
 def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:

@@ -37,9 +37,9 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from coup1917.book import pdf_name
 from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
-from coup1917.sphinx.editions.downloads import epub_name
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.margins.placement import is_margin, paragraph_of
 from coup1917.sphinx.editions.metadata import Edition, edition_of
@@ -80,7 +80,8 @@ class EditionEpubBuilder(Epub3Builder):
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         entries = ((name, Path(self.outdir, name).read_bytes()) for name in names)
-        write_zip(Path(self.outdir, epub_name(self.app)), entries, date_time=stamp[:6], stored=frozenset({"mimetype"}))
+        write_zip(Path(self.outdir, pdf_name(Path(self.srcdir), ".epub")), entries, date_time=stamp[:6],
+                  stored=frozenset({"mimetype"}))
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
@@ -186,12 +187,10 @@ class OpenDropdowns(SphinxPostTransform):
 
 
 class ReaderFriendlyPages(SphinxPostTransform):
-    """Chart images named and described; hidden code left out; data frames as tables; download links as their
-    file names (EPUB only).
+    """Chart images named and described; hidden code left out; download links as their file names (EPUB only).
 
     A code cell the HTML book hides behind a button is the notebook's business, not the reader's of an e-book (the
-    notebook is one download away from the HTML book). A pandas DataFrame's HTML output carries a ``<style scoped>``
-    that XHTML cannot parse: its table is rebuilt as a docutils table, which every builder writes validly."""
+    notebook is one download away from the HTML book)."""
 
     default_priority = 800
     builders = ("epub",)
@@ -199,9 +198,6 @@ class ReaderFriendlyPages(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         for hidden_input in list(self.document.findall(HideCodeCellNode)):
             hidden_input.parent.remove(hidden_input)
-        for raw in list(self.document.findall(nodes.raw)):
-            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
-                raw.replace_self(dataframe_table(raw.astext()))
         for image in list(self.document.findall(nodes.image)):
             if CHART_IMAGE_CLASS in image["classes"]:
                 alt = chart_alt_text(image)
@@ -212,6 +208,19 @@ class ReaderFriendlyPages(SphinxPostTransform):
                     image["alt"] = alt
         for download in list(self.document.findall(addnodes.download_reference)):
             download.replace_self(nodes.literal("", download.astext()))
+
+
+class DataFramesAsTables(SphinxPostTransform):
+    """A pandas DataFrame's HTML output becomes a docutils table, which the EPUB writes as valid XHTML (pandas'
+    ``<style scoped>`` is not) and the PDF sets and Typst tags (TH, TD); other raw HTML the PDF leaves out."""
+
+    default_priority = 800
+    builders = ("epub", "typst")
+
+    def run(self, **kwargs) -> None:
+        for raw in list(self.document.findall(nodes.raw)):
+            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
+                raw.replace_self(dataframe_table(raw.astext()))
 
 
 def dataframe_table(html_text: str) -> nodes.table:
@@ -296,6 +305,7 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(MarginNotesAsFootnotes)
     app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
+    app.add_post_transform(DataFramesAsTables)
     app.connect("doctree-resolved", drop_scripts, priority=900)  # after sphinx-thebe has added its scripts
     app.connect("html-page-context", reader_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

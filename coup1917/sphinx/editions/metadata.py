@@ -8,7 +8,7 @@ Two files hold the facts, each fact once:
 
 :func:`edition` merges them, with the date of the edition taken from ``SOURCE_DATE_EPOCH`` (the date of the last
 commit: the Makefile exports it; without it, ``git log`` in the book's directory), so that two builds of one
-commit carry the same date and identifiers. Sphinx's EPUB builder and xdvipdfmx read the same variable. From that
+commit carry the same date and identifier. Sphinx's EPUB builder reads the same variable. From that
 one record come the HTML pages' ``<meta>`` tags (below), the PDF's Info dictionary and XMP packet
 (:mod:`coup1917.sphinx.editions.pdf`), the EPUB's package metadata (:mod:`coup1917.sphinx.editions.epub`), the TEI
 header (:mod:`coup1917.sphinx.editions.tei`) and the citation files (:mod:`coup1917.sphinx.editions.citation_files`).
@@ -47,8 +47,8 @@ LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 logger = logging.getLogger(__name__)
 
-#: The namespace of the edition's UUIDs (uuid5): a fixed, random UUID, so that identifiers depend only on the
-#: edition's title and date.
+#: The namespace of the edition's UUID (uuid5): a fixed, random UUID, so that the identifier depends only on the
+#: edition's title, version and date.
 _NAMESPACE = uuid.UUID("6f0d4a43-7a1e-4d51-9d4c-2c8f3e6b1a57")
 
 
@@ -81,13 +81,8 @@ class Edition:
         return [f"{name} (editors)" for name in self.editors]
 
     @property
-    def document_id(self) -> str:
-        """XMP's DocumentID: the same for every version and rendition of the edition."""
-        return f"uuid:{uuid.uuid5(_NAMESPACE, self.title)}"
-
-    @property
     def instance_id(self) -> str:
-        """The identifier of this version of the edition (XMP's InstanceID, the EPUB's dc:identifier)."""
+        """The identifier of this version of the edition (the EPUB's dc:identifier)."""
         return f"uuid:{uuid.uuid5(_NAMESPACE, f'{self.title} {self.version} {self.date.isoformat()}')}"
 
     def authors(self, page: Page) -> list[str]:
@@ -174,7 +169,7 @@ def source_date_epoch(book_dir: Path) -> int:
         done = subprocess.run(["git", "-C", str(book_dir), "log", "-1", "--format=%ct"], capture_output=True,
                               text=True, timeout=30)
         if done.returncode == 0 and done.stdout.strip():
-            # for the tools that read the variable themselves: xdvipdfmx (the PDF's /ID), Sphinx's EPUB builder
+            # for the tools that read the variable themselves: Sphinx's EPUB builder
             os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
             return int(done.stdout)
     except FileNotFoundError:  # no git on the machine

@@ -28,22 +28,19 @@ import typst
 from docutils import nodes
 from docutils.io import StringOutput
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from coup1917 import ROOT
 from coup1917.book import pdf_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
 from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
-from coup1917.sphinx.editions.epub import dataframe_table
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
+from coup1917.sphinx.editions.whole_book import WholeBookBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +53,7 @@ PDF_STANDARDS = ["ua-1", "a-2a"]
 TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source": "Source", "rights": "Rights"}
 
 
-class TypstPdfBuilder(Builder):
+class TypstPdfBuilder(WholeBookBuilder):
     """The whole book as one Typst document, compiled into ``<name>.pdf``."""
 
     name = "typst"
@@ -69,26 +66,14 @@ class TypstPdfBuilder(Builder):
         #: Labels the writer must write though no reference node names them: the paragraph numbers' "cite" link.
         self.extra_targets = {CITE_TARGET}
 
-    def get_outdated_docs(self) -> str:
-        return "all documents"
-
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return "%" + docname  # one document: the writer turns "%page#id" into the label of that id
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         return self.get_target_uri(to, typ)
 
-    def prepare_writing(self, docnames: set[str]) -> None:
-        pass
-
-    def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        raise NotImplementedError  # the book is written whole, by write()
-
     def write(self, *ignored) -> None:
-        root = self.config.root_doc
-        tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), darkgreen, [root])
-        tree["docname"] = root
-        self.env.resolve_references(tree, root, self)
+        tree = self.whole_book()
         self.post_process_images(tree)
         writer = TypstWriter(self)
         writer.write(tree, StringOutput(encoding="unicode"))
@@ -96,7 +81,7 @@ class TypstPdfBuilder(Builder):
 
     @property
     def source(self) -> Path:
-        return Path(self.outdir, Path(pdf_name(Path(self.srcdir))).with_suffix(".typ").name)
+        return Path(self.outdir, pdf_name(Path(self.srcdir), ".typ"))
 
     @property
     def pdf(self) -> Path:
@@ -164,26 +149,14 @@ _TYPST_PLACE = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):\d+")
 
 
 #: The outputs of a code cell the PDF takes, best first: Markdown (the chronology's), a DataFrame's HTML table
-#: (rebuilt as a table, :class:`DataFramesAsTables`), images, plain text. Charts: their own renderer (plotly_output).
+#: (rebuilt as a table, :class:`~coup1917.sphinx.editions.epub.DataFramesAsTables`), images, plain text. Charts:
+#: their own renderer (plotly_output).
 MIME_PRIORITY = ["text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
 
 
 def prefer_outputs(app: Sphinx, config: Config) -> None:
     add_output_priorities(config, TypstPdfBuilder.name,
                           ((mime, rank) for rank, mime in enumerate(MIME_PRIORITY, start=10)))
-
-
-class DataFramesAsTables(SphinxPostTransform):
-    """A pandas DataFrame's HTML output becomes a docutils table, which the writer sets and Typst tags (TH, TD);
-    any other raw HTML has no place in a PDF."""
-
-    default_priority = 800
-    builders = ("typst",)
-
-    def run(self, **kwargs) -> None:
-        for raw in list(self.document.findall(nodes.raw)):
-            if raw.get("format") == "html" and 'class="dataframe"' in raw.astext():
-                raw.replace_self(dataframe_table(raw.astext()))
 
 
 class DropdownsOpen(SphinxPostTransform):
@@ -204,5 +177,4 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(TypstPdfBuilder)
     app.connect("config-inited", prefer_outputs)
     app.add_post_transform(DropdownsOpen)
-    app.add_post_transform(DataFramesAsTables)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

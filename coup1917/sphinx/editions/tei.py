@@ -33,18 +33,16 @@ from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
-from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from coup1917.sphinx.apparatus.dates import EDITION_DATE, ESSAY_DATE
-from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, offsets, paragraph_number
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
 from coup1917.sphinx.apparatus.sic import sic_mark
 from coup1917.sphinx.editions import add_output_priorities
-from coup1917.sphinx.editions.downloads import tei_name
+from coup1917.book import pdf_name
 from coup1917.sphinx.editions.metadata import edition_of
+from coup1917.sphinx.editions.whole_book import WholeBookBuilder, WholeBookTranslator
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -88,7 +86,7 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes:
 
 # --- The builder ----------------------------------------------------------------------------------------------
 
-class TeiBuilder(Builder):
+class TeiBuilder(WholeBookBuilder):
     name = "tei"
     format = "tei"
     epilog = "The TEI edition is in %(outdir)s."
@@ -96,42 +94,24 @@ class TeiBuilder(Builder):
     supported_image_types: list[str] = []
     allow_parallel = False
 
-    def init(self) -> None:
-        pass
-
-    def get_outdated_docs(self) -> str:
-        return "all documents"
-
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         """Cross-references point into the HTML book, published beside the TEI file."""
         return f"{docname}.html"
 
-    def prepare_writing(self, docnames: set[str]) -> None:
-        pass
-
-    def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        pass
-
     def write(self, *ignored) -> None:
-        root = self.config.root_doc
-        tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), darkgreen, [root])
-        tree["docname"] = root
-        self.env.resolve_references(tree, root, self)
-        document = TeiTranslator(tree, self).tei()
-        target = Path(self.outdir) / tei_name(self.app)
+        document = TeiTranslator(self.whole_book(), self).tei()
+        target = Path(self.outdir) / pdf_name(Path(self.srcdir), ".xml")
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
 # --- The translator -------------------------------------------------------------------------------------------
 
-class TeiTranslator(nodes.NodeVisitor):
+class TeiTranslator(WholeBookTranslator):
     """Writes the text pages of the joined tree into ``text/body``; everything else is skipped."""
 
     def __init__(self, document: nodes.document, builder: TeiBuilder):
-        super().__init__(document)
-        self.builder = builder
-        self.env = builder.env
+        super().__init__(document, builder)
         self.offsets = offsets(self.env, builder.config.root_doc)
         self.citation_keys = {citation.citation_id: citation.key
                               for citation in self.env.get_domain("cite").citations}
@@ -139,7 +119,6 @@ class TeiTranslator(nodes.NodeVisitor):
         self.root.set(_xml_id("lang"), edition_of(builder.app).language)
         self.stack: list[etree._Element | None] = []
         self.chapter = 0
-        self.docname: str | None = None
 
     # the whole file
 
@@ -256,13 +235,11 @@ class TeiTranslator(nodes.NodeVisitor):
     # the pages
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
-        self.docname = node["docname"]
-        if is_text_page(self.env.metadata[self.docname]):
-            self.stack.append(self.body)
-        else:
-            self.stack.append(None)
+        super().visit_start_of_file(node)
+        self.stack.append(self.body if self.text_page() else None)
 
     def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+        super().depart_start_of_file(node)
         self.stack.pop()
 
     def visit_section(self, node: nodes.section) -> None:
@@ -447,11 +424,7 @@ class TeiTranslator(nodes.NodeVisitor):
 
     depart_entry = _close
 
-    def _skip(self, node: nodes.Node) -> None:
-        raise nodes.SkipNode
-
-    visit_literal_block = visit_comment = visit_raw = visit_substitution_definition = _skip
-    visit_system_message = visit_index = visit_meta = visit_image = _skip
+    visit_literal_block = visit_raw = visit_image = WholeBookTranslator._skip
 
     # structure that TEI's table, div and p already express: the content is written in place
     visit_document = depart_document = visit_tgroup = depart_tgroup = visit_colspec = depart_colspec = _transparent

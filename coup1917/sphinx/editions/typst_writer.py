@@ -7,10 +7,10 @@ Typst's built-in elements, which Typst tags in the PDF: ``heading`` (H1-H3), ``p
 ``table.header`` (Table, TH with its scope, TD), ``image`` with ``alt`` inside ``figure`` (Figure with /Alt),
 ``link`` (Link), ``list.item`` (L, LI), ``footnote`` (the slips' notes).
 
-The edition's rules, decided by small functions a second writer (TEI) can share:
+The edition's rules, decided by small functions the TEI writer shares:
 
-- :func:`is_authorial`: the author's words are the blocks of a ``copy-text: true`` page not marked ``editorial``
-  (:mod:`coup1917.sphinx.apparatus.editorial`); they are set in the serif, the rest in the sans-serif.
+- :func:`~coup1917.sphinx.editions.whole_book.is_authorial`: the author's words, set in the serif, the rest in
+  the sans-serif.
 - :func:`coup1917.sphinx.margins.placement.block_of`: the block a margin note stands beside; the block and its
   notes are written as one ``noted`` row, the block in the text column and the notes in the margin column.
 - :func:`coup1917.sphinx.editions.metadata.edition_of`: the edition's record, for the title page and the PDF's
@@ -28,10 +28,9 @@ from collections.abc import Iterable
 from docutils import nodes, writers
 from sphinx import addnodes
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxTranslator
 
-from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 from coup1917.sphinx.charts.plotly_output import is_dropdown
+from coup1917.sphinx.editions.whole_book import WholeBookTranslator, is_authorial, pages
 from coup1917.sphinx.margins.placement import block_of, is_margin
 
 logger = logging.getLogger(__name__)
@@ -57,17 +56,6 @@ def label(docname: str, node_id: str = "") -> str:
     return _LABEL_UNSAFE.sub("-", docname.replace("/", ".") + (":" + node_id if node_id else ""))
 
 
-def is_authorial(node: nodes.Node, text_page: bool) -> bool:
-    """The author's words: on a text page, outside anything marked editorial."""
-    if not text_page:
-        return False
-    while node is not None and not isinstance(node, (nodes.document, addnodes.start_of_file)):
-        if isinstance(node, nodes.Element) and EDITORIAL in node.get("classes", []):
-            return False
-        node = node.parent
-    return True
-
-
 class TypstWriter(writers.Writer):
     supported = ("typst",)
     output = None
@@ -82,7 +70,7 @@ class TypstWriter(writers.Writer):
         self.output = translator.astext()
 
 
-class TypstTranslator(SphinxTranslator):
+class TypstTranslator(WholeBookTranslator):
     """Docutils nodes -> Typst markup. ``self.body`` collects the markup; a block's margin notes and a table's or
     figure's parts are written into buffers of their own (:meth:`written`)."""
 
@@ -92,7 +80,6 @@ class TypstTranslator(SphinxTranslator):
     def __init__(self, document: nodes.document, builder) -> None:
         super().__init__(document, builder)
         self.body: list[str] = []
-        self.docnames = [builder.config.root_doc]
         self.targets = self._targets(document)
         self.referenced = self._referenced(document)
         self.fignumbers = builder.env.toc_fignumbers
@@ -106,13 +93,6 @@ class TypstTranslator(SphinxTranslator):
         return "".join(self.body)
 
     # --- the walk: typefaces, labels, margin notes --------------------------------------------------------------
-
-    @property
-    def docname(self) -> str:
-        return self.docnames[-1]
-
-    def _text_page(self) -> bool:
-        return is_text_page(self.builder.env.metadata.get(self.docname, {}))
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         if isinstance(node, nodes.Element) and is_margin(node) and block_of(node) is not None:
@@ -140,7 +120,7 @@ class TypstTranslator(SphinxTranslator):
     def _switch_typeface(self, node: nodes.Node) -> bool:
         if not isinstance(node, nodes.Element) or isinstance(node, self._STRUCTURAL + (nodes.section,)):
             return False
-        authorial = is_authorial(node, self._text_page())
+        authorial = is_authorial(node, self.text_page())
         if authorial == self._typefaces[-1]:
             return False
         self._typefaces.append(authorial)
@@ -161,33 +141,17 @@ class TypstTranslator(SphinxTranslator):
                 self._written_labels.add(name)
                 self.body.append(f"#metadata(none)<{name}>")
 
-    def _by_page(self, document: nodes.document):
-        """Every element of the book with the page (docname) it comes from."""
-        pages = [self.builder.config.root_doc]
-
-        def walk(node: nodes.Element):
-            if isinstance(node, addnodes.start_of_file):
-                pages.append(node["docname"])
-            yield pages[-1], node
-            for child in node.children:
-                if isinstance(child, nodes.Element):
-                    yield from walk(child)
-            if isinstance(node, addnodes.start_of_file):
-                pages.pop()
-
-        return walk(document)
-
     def _targets(self, document: nodes.document) -> set[str]:
         """The labels the book can have: each page's and each id's."""
         found = {label(self.builder.config.root_doc)}
-        for docname, node in self._by_page(document):
+        for docname, node in pages(document, self.builder.config.root_doc):
             found.add(label(docname))
             found.update(label(docname, node_id) for node_id in node.get("ids", []))
         return found
 
     def _referenced(self, document: nodes.document) -> set[str]:
         """The labels a link leads to: only these are written."""
-        wanted = {self._target_of(node, docname) for docname, node in self._by_page(document)
+        wanted = {self._target_of(node, docname) for docname, node in pages(document, self.builder.config.root_doc)
                   if isinstance(node, nodes.reference)}
         return (wanted - {None}) | {label(*target) for target in self.builder.extra_targets}
 
@@ -249,13 +213,10 @@ class TypstTranslator(SphinxTranslator):
         self.body.append("\n")
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
-        self.docnames.append(node["docname"])
+        super().visit_start_of_file(node)
         name = label(node["docname"])
         if name in self.referenced:
             self.body.append(f"\n#metadata(none)<{name}>\n")
-
-    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
-        self.docnames.pop()
 
     def _section_level(self, node: nodes.Element) -> int:
         level, parent = 0, node
@@ -275,12 +236,6 @@ class TypstTranslator(SphinxTranslator):
             self.body.append("#strong[")
 
     def depart_title(self, node: nodes.title) -> None:
-        self.body.append("]\n\n")
-
-    def visit_subtitle(self, node: nodes.Element) -> None:
-        self.body.append("#emph[")
-
-    def depart_subtitle(self, node: nodes.Element) -> None:
         self.body.append("]\n\n")
 
     # --- blocks ---------------------------------------------------------------------------------------------------
@@ -317,14 +272,7 @@ class TypstTranslator(SphinxTranslator):
     def depart_admonition(self, node: nodes.Element) -> None:
         self.body.append("]\n\n")
 
-    visit_note = visit_tip = visit_important = visit_warning = visit_attention = visit_caution = visit_admonition
-    depart_note = depart_tip = depart_important = depart_warning = depart_attention = depart_caution = depart_admonition
-    visit_hint = visit_error = visit_danger = visit_seealso = visit_admonition
-    depart_hint = depart_error = depart_danger = depart_seealso = depart_admonition
-
-    def visit_transition(self, node: nodes.Element) -> None:
-        self.body.append("\n#line(length: 30%)\n\n")
-        raise nodes.SkipNode
+    visit_Admonition, depart_Admonition = visit_admonition, depart_admonition  # note, tip, seealso...: by class
 
     # --- tables ---------------------------------------------------------------------------------------------------
 
@@ -425,25 +373,12 @@ class TypstTranslator(SphinxTranslator):
     def depart_reference(self, node: nodes.reference) -> None:
         self.body.append("]")
 
-    def visit_download_reference(self, node: nodes.Element) -> None:
-        """A file the HTML page offers for download: its name (a PDF has nowhere to download it from)."""
-        self.body.append(f"#raw({string(node.astext())})")
-        raise nodes.SkipNode
+    visit_citation_reference, depart_citation_reference = visit_reference, depart_reference
 
-    def visit_number_reference(self, node: nodes.Element) -> None:
-        self.visit_reference(node)
-
-    def depart_number_reference(self, node: nodes.Element) -> None:
-        self.depart_reference(node)
+    visit_download_reference = visit_literal  # a file the HTML page offers: its name (a PDF has no downloads)
 
     def visit_footnote_reference(self, node: nodes.Element) -> None:
         raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
-
-    def visit_citation_reference(self, node: nodes.Element) -> None:
-        self.visit_reference(node)
-
-    def depart_citation_reference(self, node: nodes.Element) -> None:
-        self.depart_reference(node)
 
     def visit_citation(self, node: nodes.citation) -> None:
         label_node = node.next_node(nodes.label)
@@ -461,13 +396,6 @@ class TypstTranslator(SphinxTranslator):
         if "typst" in node.get("format", "").split():
             self.body.append(node.astext())
         raise nodes.SkipNode
-
-    def _skip(self, node: nodes.Node) -> None:
-        raise nodes.SkipNode
-
-    visit_comment = visit_substitution_definition = visit_system_message = visit_meta = _skip
-    visit_toctree = visit_index = visit_only = _skip
-    visit_HiddenCellNode = _skip  # sphinx-jupyterbook-latex's cell that no builder renders
 
     def unknown_visit(self, node: nodes.Node) -> None:
         markup = _markup(node)
@@ -496,6 +424,7 @@ _MARKUP = {
     "definition": ("#pad(left: 1.2em)[", "]\n"),
     "rubric": ("\n#block(above: 1em)[#strong[", "]]\n"),
     "line_block": ("\n#block[", "]\n\n"), "line": ("", " \\\n"),
+    "subtitle": ("#emph[", "]\n\n"), "transition": ("\n#line(length: 30%)\n\n", ""),
     "emphasis": ("#emph[", "]"), "strong": ("#strong[", "]"), "superscript": ("#super[", "]"),
     "subscript": ("#sub[", "]"),
     # only their children: sections (headings come from their titles), wrappers and targets

@@ -1,0 +1,98 @@
+"""What the two editions written whole share (the PDF's Typst writer and the TEI translator): the book as one
+resolved doctree, and the walk over it.
+
+- :class:`WholeBookBuilder` joins the pages in the order of the table of contents into one doctree, as Sphinx's
+  LaTeX and single-page builders do (``inline_all_toctrees``: each page inside an ``addnodes.start_of_file``),
+  and resolves its references.
+- :class:`WholeBookTranslator` knows, as it walks that tree, the page each node comes from (:attr:`docname`) and
+  whether it holds the author's words (:meth:`text_page`), and leaves out what neither edition writes.
+- :func:`is_authorial`: the author's words are the nodes of a text page not marked ``editorial``
+  (:mod:`coup1917.sphinx.apparatus.editorial`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders import Builder
+from sphinx.util.console import darkgreen
+from sphinx.util.docutils import SphinxTranslator
+from sphinx.util.nodes import inline_all_toctrees
+
+from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
+
+
+class WholeBookBuilder(Builder):
+    """A builder that writes the whole book at once, from :meth:`whole_book` (``write`` is the subclass's)."""
+
+    def get_outdated_docs(self) -> str:
+        return "all documents"
+
+    def prepare_writing(self, docnames: set[str]) -> None:
+        pass
+
+    def whole_book(self) -> nodes.document:
+        root = self.config.root_doc
+        tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), darkgreen, [root])
+        tree["docname"] = root
+        self.env.resolve_references(tree, root, self)
+        return tree
+
+
+def pages(document: nodes.document, root: str) -> Iterator[tuple[str, nodes.Element]]:
+    """Every element of the joined book with the page (docname) it comes from."""
+    docnames = [root]
+
+    def walk(node: nodes.Element):
+        if isinstance(node, addnodes.start_of_file):
+            docnames.append(node["docname"])
+        yield docnames[-1], node
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                yield from walk(child)
+        if isinstance(node, addnodes.start_of_file):
+            docnames.pop()
+
+    return walk(document)
+
+
+def is_authorial(node: nodes.Node, text_page: bool) -> bool:
+    """The author's words: on a text page, outside anything marked editorial."""
+    if not text_page:
+        return False
+    while node is not None and not isinstance(node, (nodes.document, addnodes.start_of_file)):
+        if isinstance(node, nodes.Element) and EDITORIAL in node.get("classes", []):
+            return False
+        node = node.parent
+    return True
+
+
+class WholeBookTranslator(SphinxTranslator):
+    """The walk over the joined book: the page of the node at hand, and the nodes no whole-book edition writes."""
+
+    def __init__(self, document: nodes.document, builder: Builder) -> None:
+        super().__init__(document, builder)
+        self.env = builder.env
+        self.docnames = [builder.config.root_doc]
+
+    @property
+    def docname(self) -> str:
+        return self.docnames[-1]
+
+    def text_page(self) -> bool:
+        return is_text_page(self.env.metadata.get(self.docname, {}))
+
+    def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.append(node["docname"])
+
+    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.pop()
+
+    def _skip(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    visit_comment = visit_substitution_definition = visit_system_message = visit_meta = visit_index = _skip
+    visit_toctree = visit_only = _skip
+    visit_HiddenCellNode = _skip  # sphinx-jupyterbook-latex's cell that no builder renders
