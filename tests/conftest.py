@@ -21,9 +21,9 @@ from coup1917 import COPY_TEXT, ROOT, book
 from coup1917.build.checks import html_text as fidelity
 from coup1917.build.notebooks import chapters
 from coup1917.sphinx.problems import LEDGER_VARIABLE
-from tests.support import HTML_DIR, launch_chromium, serve
+from tests.support import HTML_DIR, launch_chromium, ledger_records, serve
 
-PDF = ROOT / "_build" / "pdf" / book.pdf_name(ROOT)
+PDF = ROOT / "_build" / "pdf" / book.edition_name(ROOT)
 # A test that uses one of these fixtures needs what its marker names (pyproject.toml lists the markers).
 TIER_OF_FIXTURE = {"built_pages": "book", "book_url": "book", "pdf": "pdf", "browser": "browser"}
 
@@ -48,7 +48,7 @@ def pytest_terminal_summary(terminalreporter, config):
     ledger = Path(os.environ.get(LEDGER_VARIABLE, ""))
     if hasattr(config, "workerinput") or not ledger.is_file():
         return
-    records = [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = ledger_records(ledger)
     builds = [record for record in records if "builder" in record]
     of_book = [record for record in builds if (Path(record["srcdir"]) / "_toc.yml").is_file()]
     here = collections.Counter(record["builder"] for record in of_book if Path(record["srcdir"]) == ROOT)

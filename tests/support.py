@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import http.server
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -100,6 +101,12 @@ def serve(directory: Path, compress: bool = False):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def ledger_records(ledger: Path) -> list[dict]:
+    """The records of the build ledger (coup1917.sphinx.problems; tests/conftest.py names it): one per build, or per
+    notebook nbclient ran in the tests."""
+    return [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def copy_book(destination: Path, leave_out: tuple[str, ...] = ("bench/", "tests/", ".github/")) -> Path:

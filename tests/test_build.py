@@ -13,7 +13,6 @@ themselves reproducible is checked where they run again, in another folder and e
 """
 
 import difflib
-import json
 import os
 import shutil
 import time
@@ -24,7 +23,7 @@ import pytest
 from coup1917 import ROOT, build
 from coup1917.sphinx.editions import metadata
 from coup1917.sphinx.problems import LEDGER_VARIABLE
-from tests.support import HTML_DIR, copy_with_execution_cache, make, tree_digest
+from tests.support import HTML_DIR, copy_with_execution_cache, ledger_records, make, tree_digest
 
 PROSE_PAGE = "chapters/02-the-second-congress.md"
 
@@ -109,7 +108,7 @@ def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
                 env={"SOURCE_DATE_EPOCH": str(metadata.source_date_epoch(ROOT))})
     print(f"a clean build of the HTML, the PDF, the EPUB and the TEI: {time.monotonic() - started:.0f} s")
     assert done.returncode == 0, done.stderr[-3000:]
-    builds = [record for record in ledger_records() if Path(record.get("srcdir", "")) == book]
+    builds = [record for record in ledger_records(Path(os.environ[LEDGER_VARIABLE])) if Path(record.get("srcdir", "")) == book]
     assert sorted(record["builder"] for record in builds) == ["epub", "html", "tei", "typst"]
     assert [page for record in builds for page in record["executed"]] == []  # every output from the cache
     clean = {name: digest for folder in PUBLISHED
@@ -118,12 +117,6 @@ def test_a_clean_build_publishes_the_same_bytes_as_the_sessions_build(tmp_path):
     differing = sorted(name for name in clean if clean[name] != session[name])
     assert differing == [], _first_difference(ROOT / "_build", book / "_build", differing)
     assert {f"html/{pdf}", f"html/{epub}", f"html/{tei}", "html/chapters/chronology.html"} <= clean.keys()
-
-
-def ledger_records() -> list[dict]:
-    """The records of the builds this run has made so far (tests/conftest.py names the ledger)."""
-    ledger = Path(os.environ[LEDGER_VARIABLE]).read_text(encoding="utf-8")
-    return [json.loads(line) for line in ledger.splitlines() if line.strip()]
 
 
 def _prefixed(folder: str, digests: dict[str, str]) -> dict[str, str]:

@@ -65,7 +65,7 @@ def test_each_page_carries_its_own_record(built_pages, docname):
     assert _meta(head, "citation_language") == _meta(head, "DC.language") == [RECORD["language"]]
     assert _meta(head, "citation_publisher") == _meta(head, "DC.publisher") == [RECORD["publisher"]]
     assert _meta(head, "citation_keywords") == _meta(head, "DC.subject") == CITATION["keywords"]
-    assert _meta(head, "citation_pdf_url")[0].endswith(book.pdf_name(ROOT))
+    assert _meta(head, "citation_pdf_url")[0].endswith(book.edition_name(ROOT))
 
     records = [json.loads(script.text) for script in head.iterfind("script[@type='application/ld+json']")]
     assert len(records) == 1

@@ -23,7 +23,7 @@ SITE_ZIP = ROOT / "_build" / "site.zip"
 
 @pytest.fixture(scope="session")
 def epub() -> Path:
-    path = EPUB_DIR / Path(book.pdf_name(ROOT)).with_suffix(".epub")
+    path = EPUB_DIR / book.edition_name(ROOT, ".epub")
     if not path.exists():
         pytest.fail(f"no EPUB at {path}: run the tests with `make test`, which builds it first")
     return path

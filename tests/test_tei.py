@@ -3,7 +3,6 @@ from it (as printed) are the copy-text, and what it encodes agrees with the HTML
 paragraphs, margin notes, dates, names, quotations, the register and the bibliography."""
 
 import csv
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +17,7 @@ from coup1917.sphinx.editions import metadata
 
 pytestmark = pytest.mark.tei
 
-TEI_FILE = ROOT / "_build" / "tei" / Path(book.pdf_name(ROOT)).with_suffix(".xml").name
+TEI_FILE = ROOT / "_build" / "tei" / book.edition_name(ROOT, ".xml")
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 

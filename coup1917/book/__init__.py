@@ -58,16 +58,16 @@ def html_pages(book: Path) -> list[str]:
     return [f"{docname}.html" for docname in reading_order(book)]
 
 
-def pdf_name(book: Path, suffix: str = ".pdf") -> str:
-    """The PDF edition's file name: the LaTeX target of ``_config.yml`` with ``.pdf``; with another ``suffix``, that
-    of the edition in that format (``.epub``, the TEI's ``.xml``), which all share the name."""
+def edition_name(book: Path, suffix: str = ".pdf") -> str:
+    """The file name of the edition in the format of ``suffix`` (``.pdf``, ``.epub``, the TEI's ``.xml``): the
+    editions share one name, the LaTeX target of ``_config.yml``."""
     target = config(book)["latex"]["latex_documents"]["targetname"]
     return str(Path(target).with_suffix(suffix))
 
 
 def runnable_book_name(book: Path) -> str:
     """The name (no suffix) of the runnable zip of the whole book, and of its folder."""
-    return f"{Path(pdf_name(book)).stem}-notebooks"
+    return f"{Path(edition_name(book)).stem}-notebooks"
 
 
 def records_path(outdir: str | Path) -> Path:

@@ -64,7 +64,7 @@ class Target:
         return directory / self.file_name(book) if self.suffix else directory
 
     def file_name(self, book: Path) -> str:
-        return book_structure.pdf_name(book, self.suffix)
+        return book_structure.edition_name(book, self.suffix)
 
 
 TARGETS = {

@@ -216,11 +216,13 @@ def described_by(chart: nodes.Node) -> tuple[nodes.figure, nodes.caption, nodes.
     figure = chart.parent
     while figure is not None and not isinstance(figure, nodes.figure):
         figure = figure.parent
-    caption = figure.next_node(nodes.caption) if figure is not None else None
-    alternative = next((paragraph for paragraph in (figure.findall(nodes.paragraph) if caption is not None else [])
+    if figure is None:
+        return None
+    caption = figure.next_node(nodes.caption)
+    alternative = next((paragraph for paragraph in figure.findall(nodes.paragraph)
                         if paragraph.children and isinstance(paragraph[0], nodes.emphasis)
                         and paragraph[0].astext().strip() == TEXT_ALTERNATIVE), None)
-    return None if alternative is None else (figure, caption, alternative)
+    return None if caption is None or alternative is None else (figure, caption, alternative)
 
 
 def chart_alt_text(node: nodes.Node) -> str | None:

@@ -59,11 +59,11 @@ def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, 
     runnable = f"{book.RUNNABLE_DIR}/{book.runnable_book_name(srcdir)}.zip"
     what = "as a notebook, with its data and requirements, to run in your own Jupyter"
     buttons[:] = [button for button in buttons if button.get("label") != "download-pdf-button"] + [
-        menu_link(context, book.pdf_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
+        menu_link(context, book.edition_name(srcdir), "PDF edition", "Download the whole book as a PDF", "fa-file-pdf",
                   "download-pdf-button"),
-        menu_link(context, book.pdf_name(srcdir, ".epub"), "EPUB edition",
+        menu_link(context, book.edition_name(srcdir, ".epub"), "EPUB edition",
                   "Download the whole book as an EPUB, for e-readers", "fa-book", "download-epub-button"),
-        menu_link(context, book.pdf_name(srcdir, ".xml"), "TEI edition (XML)",
+        menu_link(context, book.edition_name(srcdir, ".xml"), "TEI edition (XML)",
                   "Download the whole edition encoded in TEI P5 XML: text, notes, register, bibliography",
                   "fa-file-code", "download-tei-button"),
         *([menu_link(context, f"{book.RUNNABLE_DIR}/{Path(pagename).name}.zip", "Runnable notebook (.zip)",

@@ -37,7 +37,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from coup1917.book import pdf_name
+from coup1917.book import edition_name
 from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
@@ -80,7 +80,7 @@ class EditionEpubBuilder(Epub3Builder):
         stamp = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", edition_of(self.app).date.timestamp())))
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         entries = ((name, Path(self.outdir, name).read_bytes()) for name in names)
-        write_zip(Path(self.outdir, pdf_name(Path(self.srcdir), ".epub")), entries, date_time=stamp[:6],
+        write_zip(Path(self.outdir, edition_name(Path(self.srcdir), ".epub")), entries, date_time=stamp[:6],
                   stored=frozenset({"mimetype"}))
 
 

@@ -237,7 +237,7 @@ def page_of(app: Sphinx, docname: str) -> Page:
                 position=text_pages.index(docname) + 1 if kind == "chapter" else None,
                 url=address(app, docname, app.builder.get_target_uri(docname)),
                 edition_url=address(app, docname, app.builder.get_target_uri(root)),
-                pdf_url=address(app, docname, book.pdf_name(srcdir)) if (srcdir / book.CONFIG).is_file() else None)
+                pdf_url=address(app, docname, book.edition_name(srcdir)) if (srcdir / book.CONFIG).is_file() else None)
 
 
 def address(app: Sphinx, fromdocname: str, target: str) -> str:

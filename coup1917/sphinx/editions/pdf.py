@@ -34,7 +34,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from coup1917 import ROOT
-from coup1917.book import pdf_name
+from coup1917.book import edition_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
 from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
@@ -81,7 +81,7 @@ class TypstPdfBuilder(WholeBookBuilder):
 
     @property
     def source(self) -> Path:
-        return Path(self.outdir, pdf_name(Path(self.srcdir), ".typ"))
+        return Path(self.outdir, edition_name(Path(self.srcdir), ".typ"))
 
     @property
     def pdf(self) -> Path:

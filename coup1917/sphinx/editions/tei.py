@@ -40,7 +40,7 @@ from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, off
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
 from coup1917.sphinx.apparatus.sic import sic_mark
 from coup1917.sphinx.editions import add_output_priorities
-from coup1917.book import pdf_name
+from coup1917.book import edition_name
 from coup1917.sphinx.editions.metadata import edition_of
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder, WholeBookTranslator
 
@@ -100,7 +100,7 @@ class TeiBuilder(WholeBookBuilder):
 
     def write(self, *ignored) -> None:
         document = TeiTranslator(self.whole_book(), self).tei()
-        target = Path(self.outdir) / pdf_name(Path(self.srcdir), ".xml")
+        target = Path(self.outdir) / edition_name(Path(self.srcdir), ".xml")
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
