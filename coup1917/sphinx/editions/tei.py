@@ -1,29 +1,6 @@
-"""The TEI P5 edition: a Sphinx builder and a docutils translator over the one resolved document tree.
-
-``jupyter-book build --builder custom --custom-builder tei`` (``make tei``) reads the pages as every edition
-does, joins them in the order of the table of contents (as the LaTeX builder does), resolves references, and
-writes one file, ``<name>.xml``, with lxml:
-
-- ``teiHeader``: title, the essay's author as the editors attribute it, the editors, version, publisher, date and
-  licence from the one record (:mod:`coup1917.sphinx.editions.metadata`); ``sourceDesc`` names the essay and the
-  copy-text; ``encodingDesc`` says how the edition is encoded; the Julian calendar is declared for
-  ``@when-custom``.
-- ``standOff``: the register (:mod:`coup1917.sphinx.apparatus.register`) as ``listPerson``, ``listPlace`` and
-  ``listOrg``, each entry with its names, dates, identification (its source a pointer into the bibliography) and
-  any authority identifier.
-- ``text/body``: each text chapter a ``div``, its supplied heading ``head type="editorial"``; the essay's
-  paragraphs ``<p n="5" xml:id="para-5">``; the title lines and the closing navigation ``ab``; slips
-  ``choice/sic/corr`` with the reason as a textual note; the essay's dates and the editors' ``<date when="NS"
-  when-custom="OS" datingMethod="#julian">``; names ``persName``/``placeName``/``orgName`` with ``@ref`` into
-  the register; the editors' margin notes ``<note place="margin" target="#para-N">``; block quotations ``quote``
-  with ``@source`` pointing to the work their printed marker cites; the essay's table a ``table``; charts a
-  ``figure`` with its caption and text alternative. Code cells are left to the notebooks.
-- ``text/back``: the bibliography, as the book formats it, a ``listBibl``.
-
-Pages that are not text pages (the landing page, companions, apparatus) are not in the body: their substance is
-the header, the register and the bibliography. The build validates the file against ``tei_all.rng`` and reads the
-author's words back from it (:mod:`coup1917.build.checks.tei_check`).
-"""
+"""The TEI P5 edition (``make tei``): the text pages of the joined book as ``text/body`` of one ``<name>.xml``,
+with the edition's record as ``teiHeader``, the register as ``standOff`` and the bibliography in ``text/back``. The
+README's "The edition as data" describes the encoding; :mod:`coup1917.build.checks.tei_check` checks the file."""
 
 from __future__ import annotations
 
@@ -31,21 +8,23 @@ from pathlib import Path
 
 from docutils import nodes
 from lxml import etree
+from lxml.builder import ElementMaker
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from coup1917.book import edition_name
 from coup1917.sphinx.apparatus.dates import EDITION_DATE, ESSAY_DATE
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.apparatus.paragraphs import ANCHOR as PARAGRAPH_ANCHOR, offsets, paragraph_number
 from coup1917.sphinx.apparatus.register import TYPES, register_mention, register_of
 from coup1917.sphinx.apparatus.sic import sic_mark
 from coup1917.sphinx.editions import add_output_priorities
-from coup1917.book import edition_name
 from coup1917.sphinx.editions.metadata import edition_of
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder, WholeBookTranslator
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+E = ElementMaker(namespace=TEI_NS, nsmap={None: TEI_NS})
 BIB_ID = "bib-{}"
 #: Blocks of the author's words that are not paragraphs: written as ``ab`` lines.
 LINES = {"original-title", "original-navigation"}
@@ -57,34 +36,62 @@ ENCODING = (
     "(Julian) one, that day in @when-custom. Persons, places and bodies are linked to the register in standOff "
     "by @ref. The editors' margin notes are notes with place=\"margin\" pointing to their paragraph. Charts are "
     "figures with their caption and text alternative; the code that computes them is in the notebooks.")
+#: The register's list of each type of entry.
+LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 
 
 def _tei(tag: str) -> str:
     return f"{{{TEI_NS}}}{tag}"
 
 
-def _xml_id(value: str) -> str:
-    return f"{{{XML_NS}}}{value}"
-
-
-def _append_text(element: etree._Element, text: str) -> None:
-    """Text at the end of ``element``: its own text if it has no children yet, else the last child's tail."""
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + text
-    else:
-        element.text = (element.text or "") + text
-
-
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     element = etree.SubElement(parent, _tei(tag))
     for name, value in attributes.items():
-        element.set(_xml_id("id") if name == "xml_id" else name.replace("_", "-"), value)
+        element.set(XML_ID if name == "xml_id" else name.replace("_", "-"), value)
     if text:
         element.text = text
     return element
 
 
-# --- The builder ----------------------------------------------------------------------------------------------
+def header(edition) -> etree._Element:
+    date = edition.date.date().isoformat()
+    return E.teiHeader(
+        E.fileDesc(
+            E.titleStmt(E.title(edition.title, type="main"), E.author(edition.author),
+                        *(E.editor(editor) for editor in edition.editors)),
+            E.editionStmt(E.edition(f"Version {edition.version}", E.date(date, when=date), n=edition.version)),
+            E.publicationStmt(E.publisher(edition.publisher), E.date(date, when=date),
+                              E.availability(E.licence(edition.rights, target=edition.license_url))),
+            E.sourceDesc(E.bibl(E.title(edition.essay, level="a"), E.author(edition.author),
+                                E.note(f"Author {edition.qualifier}: the copy-text names no author.",
+                                       type="attribution"),
+                                E.note(edition.source)))),
+        E.encodingDesc(E.editorialDecl(E.p(ENCODING))),
+        E.profileDesc(
+            E.langUsage(E.language("English", ident=edition.language)),
+            E.calendarDesc(E.calendar({XML_ID: "julian"},
+                                      E.p("The Julian calendar (Old Style), kept in Russia until 31 January 1918.")))))
+
+
+def register_entry(entry) -> etree._Element:
+    """An entry of the register: its names, dates, authority identifiers and identification (with its source)."""
+    name = getattr(E, TYPES[entry.type])
+    element = E(entry.type, {XML_ID: entry.id}, name(entry.preferred_name, type="preferred"),
+                *(name(form, type="variant") for form in dict.fromkeys(entry.name_forms + entry.variants)
+                  if form != entry.preferred_name))
+    if entry.type == "person":
+        element.extend(E(tag, when=when) for tag, when in (("birth", entry.start), ("death", entry.end)) if when)
+    for authority, value in entry.authorities.items():
+        element.append(E.idno(value, type=authority, source=entry.authority_source))
+    if entry.type == "org" and entry.dates:  # founded, dissolved
+        span = {key: value for key, value in (("from", entry.start), ("to", entry.end)) if value}
+        element.append(E.event(E.label(entry.dates), type="existence", **span))
+    source = E.bibl(E.ptr(target="#" + BIB_ID.format(entry.source)))
+    if entry.locator:
+        source.append(E.citedRange(entry.locator))
+    element.append(E.note(entry.identification + " ", source, type="identification"))
+    return element
+
 
 class TeiBuilder(WholeBookBuilder):
     name = "tei"
@@ -105,106 +112,34 @@ class TeiBuilder(WholeBookBuilder):
         document.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-# --- The translator -------------------------------------------------------------------------------------------
-
 class TeiTranslator(WholeBookTranslator):
-    """Writes the text pages of the joined tree into ``text/body``; everything else is skipped."""
+    """Writes the text pages into ``text/body``. A visitor opens at most one element (``_open``) for its node's
+    content; the node's departure closes it. Outside a text page (no element open) only pages are visited."""
 
     def __init__(self, document: nodes.document, builder: TeiBuilder):
         super().__init__(document, builder)
         self.offsets = offsets(self.env, builder.config.root_doc)
         self.citation_keys = {citation.citation_id: citation.key
                               for citation in self.env.get_domain("cite").citations}
-        self.root = etree.Element(_tei("TEI"), nsmap={None: TEI_NS})
-        self.root.set(_xml_id("lang"), edition_of(builder.app).language)
-        self.stack: list[etree._Element | None] = []
+        self.body = E.body()
+        self.stack: list[etree._Element | None] = [None]
+        self.depths: list[int] = []
         self.chapter = 0
 
-    # the whole file
-
     def tei(self) -> etree._ElementTree:
-        self._header()
-        self._register()
-        text = sub(self.root, "text")
-        self.body = sub(text, "body")
-        self.stack = [None]  # nothing is written until a text page starts
-        self.document.walkabout(self)
-        self._bibliography(sub(text, "back"))
-        return etree.ElementTree(self.root)
-
-    def _header(self) -> None:
         edition = edition_of(self.builder.app)
-        date = edition.date.date().isoformat()
-        header = sub(self.root, "teiHeader")
-        file_description = sub(header, "fileDesc")
-        statement = sub(file_description, "titleStmt")
-        sub(statement, "title", edition.title, type="main")
-        sub(statement, "author", edition.author)
-        for editor in edition.editors:
-            sub(statement, "editor", editor)
-        edition_statement = sub(sub(file_description, "editionStmt"), "edition", f"Version {edition.version}",
-                                n=edition.version)
-        sub(edition_statement, "date", date, when=date)
-        publication = sub(file_description, "publicationStmt")
-        sub(publication, "publisher", edition.publisher)
-        sub(publication, "date", date, when=date)
-        sub(sub(publication, "availability"), "licence", edition.rights, target=edition.license_url)
-        source = sub(sub(file_description, "sourceDesc"), "bibl")
-        sub(source, "title", edition.essay, level="a")
-        sub(source, "author", edition.author)
-        sub(source, "note", f"Author {edition.qualifier}: the copy-text names no author.", type="attribution")
-        sub(source, "note", edition.source)
-        encoding = sub(header, "encodingDesc")
-        sub(sub(encoding, "editorialDecl"), "p", ENCODING)
-        profile = sub(header, "profileDesc")
-        sub(sub(profile, "langUsage"), "language", "English", ident=edition.language)
-        julian = sub(sub(profile, "calendarDesc"), "calendar", xml_id="julian")
-        sub(julian, "p", "The Julian calendar (Old Style), kept in Russia until 31 January 1918.")
-
-    def _register(self) -> None:
+        root = E.TEI({"{http://www.w3.org/XML/1998/namespace}lang": edition.language}, header(edition))
         entries = register_of(self.builder.app).values()
-        if not entries:
-            return
-        stand_off = sub(self.root, "standOff")
-        kinds = {"person": ("listPerson", "person", "birth", "death"), "place": ("listPlace", "place", None, None),
-                 "org": ("listOrg", "org", None, None)}
-        for kind, (list_tag, entry_tag, start_tag, end_tag) in kinds.items():
-            listed = [entry for entry in entries if entry.type == kind]
-            if not listed:
-                continue
-            register_list = sub(stand_off, list_tag)
-            for entry in listed:
-                element = sub(register_list, entry_tag, xml_id=entry.id)
-                sub(element, TYPES[kind], entry.preferred_name, type="preferred")
-                for form in dict.fromkeys(entry.name_forms + entry.variants):
-                    if form != entry.preferred_name:
-                        sub(element, TYPES[kind], form, type="variant")
-                if start_tag and entry.start:
-                    sub(element, start_tag, when=entry.start)
-                if end_tag and entry.end:
-                    sub(element, end_tag, when=entry.end)
-                for name, value in entry.authorities.items():
-                    sub(element, "idno", value, type=name, source=entry.authority_source)
-                note = sub(element, "note", entry.identification + " ", type="identification")
-                reference = sub(note, "bibl")
-                sub(reference, "ptr", target="#" + BIB_ID.format(entry.source))
-                if entry.locator:
-                    sub(reference, "citedRange", entry.locator)
-                if kind == "org" and entry.dates:  # founded, dissolved
-                    event = etree.Element(_tei("event"), type="existence", attrib={
-                        key: value for key, value in (("from", entry.start), ("to", entry.end)) if value})
-                    sub(event, "label", entry.dates)
-                    note.addprevious(event)
-
-    def _bibliography(self, back: etree._Element) -> None:
+        if entries:
+            root.append(E.standOff(*(E(tag, *map(register_entry, listed)) for kind, tag in LISTS.items()
+                                     if (listed := [entry for entry in entries if entry.type == kind]))))
+        self.document.walkabout(self)
         citations = sorted({citation.key: citation for citation in self.env.get_domain("cite").citations}.values(),
                            key=lambda citation: citation.formatted_entry.label.casefold())
-        bibliography = sub(sub(back, "div", type="bibliography"), "listBibl")
-        for citation in citations:
-            sub(bibliography, "bibl", citation.formatted_entry.text.render_as("text"),
-                xml_id=BIB_ID.format(citation.key), n=citation.formatted_entry.label)
-
-    # where the translator writes
+        bibliography = E.listBibl(*(E.bibl(citation.formatted_entry.text.render_as("text"), {
+            XML_ID: BIB_ID.format(citation.key), "n": citation.formatted_entry.label}) for citation in citations))
+        root.append(E.text(self.body, E.back(E.div(bibliography, type="bibliography"))))
+        return etree.ElementTree(root)
 
     @property
     def current(self) -> etree._Element | None:
@@ -213,75 +148,58 @@ class TeiTranslator(WholeBookTranslator):
     def _open(self, tag: str, **attributes: str) -> None:
         self.stack.append(sub(self.current, tag, **attributes))
 
-    def _close(self, node: nodes.Node = None) -> None:
-        self.stack.pop()
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        depth = len(self.stack)
+        if self.current is not None or isinstance(node, addnodes.start_of_file):
+            super().dispatch_visit(node)
+        elif node.next_node(addnodes.start_of_file) is None:
+            raise nodes.SkipNode
+        self.depths.append(depth)
 
-    def _transparent(self, node: nodes.Node) -> None:
-        pass
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        del self.stack[self.depths.pop():]
+        super().dispatch_departure(node)
 
     def unknown_visit(self, node: nodes.Node) -> None:
         """Anything without a TEI form of its own: its content is written in place, unless it is editorial
         matter, which becomes an editorial note (in a block) or is left out (inline)."""
-        if self.current is not None and isinstance(node, nodes.Element) and EDITORIAL in node["classes"]:
+        if isinstance(node, nodes.Element) and EDITORIAL in node["classes"]:
             if isinstance(node, nodes.Inline):
                 raise nodes.SkipNode
             self._open("note", type="editorial", resp="#editors")
-            node["tei_opened"] = True
 
     def unknown_departure(self, node: nodes.Node) -> None:
-        if isinstance(node, nodes.Element) and node.get("tei_opened"):
-            self._close()
-
-    # the pages
+        pass
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
         super().visit_start_of_file(node)
         self.stack.append(self.body if self.text_page() else None)
 
-    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
-        super().depart_start_of_file(node)
-        self.stack.pop()
-
     def visit_section(self, node: nodes.section) -> None:
-        if self.current is None:
-            return
         if self.current is self.body:
             self.chapter += 1
             self._open("div", type="chapter", n=str(self.chapter), xml_id=f"chapter-{self.chapter}")
         else:
             self._open("div", type="section")
 
-    def depart_section(self, node: nodes.section) -> None:
-        if self.current is not None:
-            self._close()
-
     def visit_title(self, node: nodes.title) -> None:
-        if self.current is None or isinstance(node.parent, nodes.sidebar):  # a margin note's (empty) title
+        if isinstance(node.parent, nodes.sidebar):  # a margin note's (empty) title
             raise nodes.SkipNode
-        if isinstance(node.parent, nodes.section):
-            self._open("head", type="editorial")
-        else:  # a table's title: the author's words
-            self._open("head")
-
-    depart_title = _close
+        # a section's heading is the editors'; a table's title is the author's words
+        self._open("head", **({"type": "editorial"} if isinstance(node.parent, nodes.section) else {}))
 
     def visit_Text(self, node: nodes.Text) -> None:
-        if self.current is not None:
-            _append_text(self.current, node.astext())
-
-    def depart_Text(self, node: nodes.Text) -> None:
-        pass
+        if len(self.current):
+            self.current[-1].tail = (self.current[-1].tail or "") + node.astext()
+        else:
+            self.current.text = (self.current.text or "") + node.astext()
 
     def visit_paragraph(self, node: nodes.paragraph) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         if self.current.tag in (_tei("cell"), _tei("head")):
-            node["tei_in_line"] = True
             return
         if self.current.tag == _tei("ab"):  # a line of the title or of the navigation
             if len(self.current) or self.current.text:
                 sub(self.current, "lb")
-            node["tei_in_line"] = True
             return
         number = next((child["number"] for child in node.children if isinstance(child, paragraph_number)), None)
         if number is not None:
@@ -289,53 +207,31 @@ class TeiTranslator(WholeBookTranslator):
         else:
             self._open("p")
 
-    def depart_paragraph(self, node: nodes.paragraph) -> None:
-        if not node.get("tei_in_line"):
-            self._close()
-
     def visit_container(self, node: nodes.container) -> None:
-        if self.current is None:
-            return
         if "cell" in node["classes"]:  # a code cell and its outputs: the notebooks carry them
             raise nodes.SkipNode
         if set(node["classes"]) & LINES:
             self._open("ab", type=next(iter(set(node["classes"]) & LINES)))
-            node["tei_opened"] = True
         else:
             self.unknown_visit(node)
 
-    def depart_container(self, node: nodes.container) -> None:
-        self.unknown_departure(node)
-
     def visit_sidebar(self, node: nodes.sidebar) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         attributes = {"place": "margin", "type": "editorial", "resp": "#editors"}
         if "paragraph_index" in node and self.docname in self.offsets and node["paragraph_index"]:
             number = self.offsets[self.docname] + node["paragraph_index"]
             attributes["target"] = "#" + PARAGRAPH_ANCHOR.format(number)
         self._open("note", **attributes)
 
-    depart_sidebar = _close
-
     def visit_block_quote(self, node: nodes.block_quote) -> None:
-        if self.current is None:
-            return
         cited = [reference for reference in node.findall(nodes.reference) if "printed-citation" in reference["classes"]]
         key = self._citation_key(cited[0]) if cited else None
         self._open("quote", **({"source": "#" + BIB_ID.format(key)} if key else {}))
-
-    def depart_block_quote(self, node: nodes.block_quote) -> None:
-        if self.current is not None:
-            self._close()
 
     def _citation_key(self, reference: nodes.reference) -> str | None:
         anchor = reference.get("refid") or reference.get("refuri", "").rpartition("#")[2]
         return self.citation_keys.get(anchor)
 
     def visit_reference(self, node: nodes.reference) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         key = self._citation_key(node)
         if key:
             self._open("ref", type="citation", target="#" + BIB_ID.format(key))
@@ -343,14 +239,8 @@ class TeiTranslator(WholeBookTranslator):
             self._open("ref", target=node["refuri"])
         elif node.get("refid"):
             self._open("ref", target=f"{self.docname}.html#{node['refid']}")
-        else:
-            self.stack.append(self.current)
-
-    depart_reference = _close
 
     def visit_sic_mark(self, node: sic_mark) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         mark_id = f"chapter-{self.chapter}-{node['ids'][0]}"  # a page's marks are numbered within the page
         choice = sub(self.current, "choice", xml_id=mark_id)
         sub(choice, "sic", node["printed"])
@@ -359,77 +249,42 @@ class TeiTranslator(WholeBookTranslator):
         raise nodes.SkipNode
 
     def visit_register_mention(self, node: register_mention) -> None:
-        kind = register_of(self.builder.app)[node["ref"]].type
-        self._open(TYPES[kind], ref="#" + node["ref"])
-
-    depart_register_mention = _close
+        self._open(TYPES[register_of(self.builder.app)[node["ref"]].type], ref="#" + node["ref"])
 
     def visit_inline(self, node: nodes.inline) -> None:
-        if self.current is None:
-            return
         if {EDITION_DATE, ESSAY_DATE} & set(node["classes"]):  # the essay's dates; the editors' {oldstyle}, {date}
             attributes = {"when": node["when"]}
             if node.get("old_style"):
                 attributes |= {"when_custom": node["old_style"], "datingMethod": "#julian"}
             self._open("date", **attributes)
-            node["tei_opened"] = True
-
-    def depart_inline(self, node: nodes.inline) -> None:
-        if node.get("tei_opened"):
-            self._close()
-
-    def visit_paragraph_number(self, node: paragraph_number) -> None:
-        raise nodes.SkipNode
 
     def _hi(rend: str):
-        def visit(self, node: nodes.Element) -> None:
-            if self.current is None:
-                raise nodes.SkipNode
-            self._open("hi", rend=rend)
-        return visit
+        return lambda self, node: self._open("hi", rend=rend)
 
-    visit_emphasis, depart_emphasis = _hi("italic"), _close
-    visit_strong, depart_strong = _hi("bold"), _close
-    visit_literal, depart_literal = _hi("code"), _close
+    visit_emphasis, visit_strong, visit_literal = _hi("italic"), _hi("bold"), _hi("code")
     del _hi
 
     def visit_figure(self, node: nodes.figure) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         figure = sub(self.current, "figure", type="chart", resp="#editors")
         caption = next(node.findall(nodes.caption), None)
         if caption is not None:
             sub(figure, "head", caption.astext())
         legend = next(node.findall(nodes.legend), None)
         if legend is not None:
-            description = " ".join(child.astext() for child in legend.children
-                                   if isinstance(child, nodes.paragraph))
-            sub(figure, "figDesc", description)
+            sub(figure, "figDesc", " ".join(child.astext() for child in legend.children
+                                           if isinstance(child, nodes.paragraph)))
         raise nodes.SkipNode
 
     def visit_table(self, node: nodes.table) -> None:
-        if self.current is None:
-            raise nodes.SkipNode
         self._open("table")
-
-    depart_table = _close
 
     def visit_row(self, node: nodes.row) -> None:
         self._open("row", **({"role": "label"} if isinstance(node.parent, nodes.thead) else {}))
 
-    depart_row = _close
-
     def visit_entry(self, node: nodes.entry) -> None:
         self._open("cell")
 
-    depart_entry = _close
-
-    visit_literal_block = visit_raw = visit_image = WholeBookTranslator._skip
-
-    # structure that TEI's table, div and p already express: the content is written in place
-    visit_document = depart_document = visit_tgroup = depart_tgroup = visit_colspec = depart_colspec = _transparent
-    visit_thead = depart_thead = visit_tbody = depart_tbody = visit_compound = depart_compound = _transparent
-    visit_target = depart_target = _transparent
+    visit_literal_block = visit_raw = visit_image = visit_paragraph_number = WholeBookTranslator._skip
 
 
 def _overrides(app: Sphinx, config) -> None:

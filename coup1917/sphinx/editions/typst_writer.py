@@ -1,31 +1,14 @@
-"""The PDF edition's Typst source, written from the book's one resolved doctree.
-
-:class:`TypstTranslator` is a docutils translator, as Sphinx's own writers are: each node has a visitor, the
-edition's own nodes (paragraph numbers, slips, charts) register theirs with ``app.add_node(typst=...)``. It writes
-Typst markup that calls the functions of ``typst/edition.typ`` (the page, the typefaces, the note column), and
-Typst's built-in elements, which Typst tags in the PDF: ``heading`` (H1-H3), ``par`` (P), ``table`` with
-``table.header`` (Table, TH with its scope, TD), ``image`` with ``alt`` inside ``figure`` (Figure with /Alt),
-``link`` (Link), ``list.item`` (L, LI), ``footnote`` (the slips' notes).
-
-The edition's rules, decided by small functions the TEI writer shares:
-
-- :func:`~coup1917.sphinx.editions.whole_book.is_authorial`: the author's words, set in the serif, the rest in
-  the sans-serif.
-- :func:`coup1917.sphinx.margins.placement.block_of`: the block a margin note stands beside; the block and its
-  notes are written as one ``noted`` row, the block in the text column and the notes in the margin column.
-- :func:`coup1917.sphinx.editions.metadata.edition_of`: the edition's record, for the title page and the PDF's
-  metadata (:mod:`coup1917.sphinx.editions.pdf`).
-
-Text is written with every ASCII punctuation character escaped, so that nothing of the copy-text is read as Typst
-markup (quotes, dashes, ``...`` stay as printed).
-"""
+"""The PDF edition's Typst source: a docutils translator over the joined book (the edition's own nodes register their
+visitors with ``app.add_node(typst=...)``), calling ``typst/edition.typ`` and Typst's elements, which Typst tags.
+The author's words are set in the serif, the rest in the sans-serif; a margin note stands beside its block in one
+``noted`` row. Text has its ASCII punctuation escaped, so that nothing of the copy-text is read as markup."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from docutils import nodes, writers
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
@@ -56,23 +39,9 @@ def label(docname: str, node_id: str = "") -> str:
     return _LABEL_UNSAFE.sub("-", docname.replace("/", ".") + (":" + node_id if node_id else ""))
 
 
-class TypstWriter(writers.Writer):
-    supported = ("typst",)
-    output = None
-
-    def __init__(self, builder) -> None:
-        super().__init__()
-        self.builder = builder
-
-    def translate(self) -> None:
-        translator = self.builder.create_translator(self.document, self.builder)
-        self.document.walkabout(translator)
-        self.output = translator.astext()
-
-
 class TypstTranslator(WholeBookTranslator):
-    """Docutils nodes -> Typst markup. ``self.body`` collects the markup; a block's margin notes and a table's or
-    figure's parts are written into buffers of their own (:meth:`written`)."""
+    """Docutils nodes -> Typst markup in ``self.body``; a block's margin notes and a table's or figure's parts are
+    written into buffers of their own (:meth:`written`)."""
 
     #: Table structure inside ``table(...)``: arguments, not markup, so never wrapped in a typeface.
     _STRUCTURAL = (nodes.tgroup, nodes.colspec, nodes.thead, nodes.tbody, nodes.row, nodes.entry)
@@ -80,14 +49,24 @@ class TypstTranslator(WholeBookTranslator):
     def __init__(self, document: nodes.document, builder) -> None:
         super().__init__(document, builder)
         self.body: list[str] = []
-        self.targets = self._targets(document)
-        self.referenced = self._referenced(document)
         self.fignumbers = builder.env.toc_fignumbers
         self._typefaces: list[bool] = [False]  # authorial? for each open node that changed the typeface
+        self._switched: list[bool] = []  # for each node visited, whether it changed the typeface
         self._written_labels: set[str] = set()
-        self._notes_done: set[int] = set()
         self._noted_count = 0
         self._in_noted_row = False  # writing the block of a noted row: the margin column is taken
+        # the labels the book can have (each page's and each id's), and those a link leads to: only these are written
+        self.targets = {label(builder.config.root_doc)}
+        self.referenced = {label(*target) for target in builder.extra_targets}
+        self.notes: dict[int, list[nodes.sidebar]] = {}  # by id() of a block, the margin notes beside it
+        for note in document.findall(is_margin):
+            if block_of(note) is not None:
+                self.notes.setdefault(id(block_of(note)), []).append(note)
+        for docname, node in pages(document, builder.config.root_doc):
+            self.targets.update([label(docname)] + [label(docname, node_id) for node_id in node.get("ids", [])])
+            if isinstance(node, nodes.reference) and self._target_of(node, docname):
+                self.referenced.add(self._target_of(node, docname))
+
 
     def astext(self) -> str:
         return "".join(self.body)
@@ -97,9 +76,12 @@ class TypstTranslator(WholeBookTranslator):
     def dispatch_visit(self, node: nodes.Node) -> None:
         if isinstance(node, nodes.Element) and is_margin(node) and block_of(node) is not None:
             raise nodes.SkipNode  # written with its block (visit of the block, below)
-        notes = self._notes_before(node)
+        notes = self.notes.pop(id(node), None)
         if notes:
-            self._write_noted(node, notes)
+            self._in_noted_row = True
+            block = self.written([node])
+            self._in_noted_row = False
+            self._noted_row(block, notes)
             raise nodes.SkipNode
         switched = self._switch_typeface(node)
         self._write_labels(node)
@@ -109,12 +91,11 @@ class TypstTranslator(WholeBookTranslator):
             if switched:
                 self._close_typeface()
             raise
-        if switched:
-            node[_SWITCHED] = True
+        self._switched.append(switched)
 
     def dispatch_departure(self, node: nodes.Node) -> None:
         super().dispatch_departure(node)
-        if isinstance(node, nodes.Element) and node.attributes.pop(_SWITCHED, False):
+        if self._switched.pop():
             self._close_typeface()
 
     def _switch_typeface(self, node: nodes.Node) -> bool:
@@ -141,26 +122,13 @@ class TypstTranslator(WholeBookTranslator):
                 self._written_labels.add(name)
                 self.body.append(f"#metadata(none)<{name}>")
 
-    def _targets(self, document: nodes.document) -> set[str]:
-        """The labels the book can have: each page's and each id's."""
-        found = {label(self.builder.config.root_doc)}
-        for docname, node in pages(document, self.builder.config.root_doc):
-            found.add(label(docname))
-            found.update(label(docname, node_id) for node_id in node.get("ids", []))
-        return found
-
-    def _referenced(self, document: nodes.document) -> set[str]:
-        """The labels a link leads to: only these are written."""
-        wanted = {self._target_of(node, docname) for docname, node in pages(document, self.builder.config.root_doc)
-                  if isinstance(node, nodes.reference)}
-        return (wanted - {None}) | {label(*target) for target in self.builder.extra_targets}
-
-    def _target_of(self, node: nodes.reference, docname: str) -> str | None:
+    @staticmethod
+    def _target_of(node: nodes.reference, docname: str) -> str | None:
         """The label an internal reference leads to, or None for an address outside the book."""
         if node.get("refid"):
             return label(docname, node["refid"])
         uri = node.get("refuri", "")
-        if uri.startswith("%"):  # the builder's target URI of a page (TypstBuilder.get_target_uri)
+        if uri.startswith("%"):  # the builder's target URI of a page (TypstPdfBuilder.get_target_uri)
             page, _, anchor = uri[1:].partition("#")
             return label(page, anchor)
         if uri.startswith("#"):
@@ -177,24 +145,6 @@ class TypstTranslator(WholeBookTranslator):
 
     # --- margin notes: a block and its notes, side by side --------------------------------------------------------
 
-    def _notes_before(self, node: nodes.Node) -> list[nodes.sidebar]:
-        if not isinstance(node, nodes.Element) or node.parent is None or id(node) in self._notes_done:
-            return []
-        notes = []
-        for sibling in reversed(node.parent.children[:node.parent.index(node)]):
-            if is_margin(sibling):
-                notes.insert(0, sibling)
-            elif not isinstance(sibling, nodes.Invisible):
-                break
-        return [note for note in notes if block_of(note) is node]
-
-    def _write_noted(self, node: nodes.Element, notes: list[nodes.sidebar]) -> None:
-        self._notes_done.add(id(node))
-        self._in_noted_row = True
-        block = self.written([node])
-        self._in_noted_row = False
-        self._noted_row(block, notes)
-
     def _noted_row(self, block: str, notes: list[nodes.sidebar]) -> None:
         """The ``noted`` row: the block's markup beside its notes (the editors', in the sans-serif)."""
         self._noted_count += 1
@@ -204,39 +154,27 @@ class TypstTranslator(WholeBookTranslator):
         self._typefaces.pop()
         self.body.append(f'\n#noted("noted-{self._noted_count}", [\n{block}\n], [\n{written}\n])\n\n')
 
-    # --- the document and its pages ----------------------------------------------------------------------------
+    # --- the document, its pages and headings ---------------------------------------------------------------------
 
     def visit_document(self, node: nodes.document) -> None:
         self.body.append(self.builder.preamble())
 
-    def depart_document(self, node: nodes.document) -> None:
-        self.body.append("\n")
-
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
         super().visit_start_of_file(node)
-        name = label(node["docname"])
-        if name in self.referenced:
-            self.body.append(f"\n#metadata(none)<{name}>\n")
-
-    def _section_level(self, node: nodes.Element) -> int:
-        level, parent = 0, node
-        while parent is not None and not isinstance(parent, (addnodes.start_of_file, nodes.document)):
-            if isinstance(parent, nodes.section):
-                level += 1
-            parent = parent.parent
-        return level
+        if label(node["docname"]) in self.referenced:
+            self.body.append(f"\n#metadata(none)<{label(node['docname'])}>\n")
 
     def visit_title(self, node: nodes.title) -> None:
         if isinstance(node.parent, nodes.section):
-            level = self._section_level(node.parent)
+            level, parent = 0, node.parent
+            while not isinstance(parent, (addnodes.start_of_file, nodes.document)):
+                level += isinstance(parent, nodes.section)
+                parent = parent.parent
             self.body.append(f"\n#heading(level: {min(level, 3)}, outlined: {str(level <= 2).lower()})[")
         elif isinstance(node.parent, (nodes.table, nodes.sidebar, nodes.topic, nodes.Admonition)):
             raise nodes.SkipNode  # written by the table or box itself
         else:
             self.body.append("#strong[")
-
-    def depart_title(self, node: nodes.title) -> None:
-        self.body.append("]\n\n")
 
     # --- blocks ---------------------------------------------------------------------------------------------------
 
@@ -247,14 +185,8 @@ class TypstTranslator(WholeBookTranslator):
             title = node.get("title") or "Details"
             self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
 
-    def depart_container(self, node: nodes.container) -> None:
-        self.body.append("\n")
-
     def visit_list_item(self, node: nodes.list_item) -> None:
         self.body.append("#enum.item[" if isinstance(node.parent, nodes.enumerated_list) else "#list.item[")
-
-    def depart_list_item(self, node: nodes.list_item) -> None:
-        self.body.append("]\n")
 
     def visit_literal_block(self, node: nodes.literal_block) -> None:
         self.body.append(f"\n#raw(block: true, {string(node.astext())})\n\n")
@@ -264,35 +196,23 @@ class TypstTranslator(WholeBookTranslator):
         self._noted_row("", [node])  # a margin note with no block after it: beside nothing
         raise nodes.SkipNode
 
-    def visit_admonition(self, node: nodes.Element) -> None:
+    def visit_Admonition(self, node: nodes.Element) -> None:  # note, tip, seealso...: by class
         title = node.next_node(nodes.title)
         heading = escape(title.astext()) if title is not None else escape(type(node).__name__.capitalize())
-        self.body.append(f"\n#block(inset: 8pt, stroke: (left: 2pt + editorial-red), width: 100%)[#strong[{heading}]\n\n")
+        self.body.append(f"\n#block(inset: 8pt, stroke: (left: 2pt + editorial-red), width: 100%)"
+                         f"[#strong[{heading}]\n\n")
 
-    def depart_admonition(self, node: nodes.Element) -> None:
-        self.body.append("]\n\n")
-
-    visit_Admonition, depart_Admonition = visit_admonition, depart_admonition  # note, tip, seealso...: by class
-
-    # --- tables ---------------------------------------------------------------------------------------------------
+    # --- tables and figures ---------------------------------------------------------------------------------------
 
     def visit_table(self, node: nodes.table) -> None:
         group = node.next_node(nodes.tgroup)
-        columns = group["cols"]
-        head = group.next_node(nodes.thead)
-        body = group.next_node(nodes.tbody)
-        title = node.next_node(nodes.title)
         align = ", ".join(self._column_alignments(group))
-        tracks = ", ".join(["auto"] * columns)  # each column as wide as it needs: a party's name on one line
-        cells = []
-        if head is not None:
-            cells.append("table.header(" + self._cells(head) + "),")
-        if body is not None:
-            cells.append(self._cells(body))
+        tracks = ", ".join(["auto"] * group["cols"])  # each column as wide as it needs: a party's name on one line
+        cells = [f"table.header({self._cells(part)})," if isinstance(part, nodes.thead) else self._cells(part)
+                 for part in group.children if isinstance(part, (nodes.thead, nodes.tbody))]
         table = f"table(columns: ({tracks},), align: ({align},),\n" + "\n".join(cells) + "\n)"
-        caption = ""
-        if title is not None:
-            caption = f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
+        title = node.next_node(nodes.title)
+        caption = "" if title is None else f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
         figure = f"#figure(kind: table, numbering: none, {table}{caption})"
         if not self._typefaces[-1]:  # the editors' tables (data, apparatus): smaller, wide where no note is beside
             figure = f"#text(size: 0.85em)[{figure}]"
@@ -318,12 +238,7 @@ class TypstTranslator(WholeBookTranslator):
         """The editors' number of a table or figure, as Sphinx numbered it for the HTML ("Table 4.1: ")."""
         numbers = self.fignumbers.get(self.docname, {}).get(kind, {})
         number = next((numbers[i] for i in node.get("ids", []) if i in numbers), None)
-        if number is None:
-            return ""
-        name = {"table": "Table", "figure": "Figure"}[kind]
-        return f"#editorial[{name} {'.'.join(map(str, number))}: ]"
-
-    # --- figures and images ---------------------------------------------------------------------------------------
+        return "" if number is None else f"#editorial[{kind.capitalize()} {'.'.join(map(str, number))}: ]"
 
     def visit_figure(self, node: nodes.figure) -> None:
         caption = node.next_node(nodes.caption)
@@ -347,18 +262,14 @@ class TypstTranslator(WholeBookTranslator):
     def visit_Text(self, node: nodes.Text) -> None:
         self.body.append(escape(node.astext()))
 
-    def depart_Text(self, node: nodes.Text) -> None:
-        pass
-
     def visit_inline(self, node: nodes.inline) -> None:
         self.body.append("#supplied[" if "edition-supplied" in node["classes"] else "#[")
-
-    def depart_inline(self, node: nodes.inline) -> None:
-        self.body.append("]")
 
     def visit_literal(self, node: nodes.Element) -> None:
         self.body.append(f"#raw({string(node.astext())})")
         raise nodes.SkipNode
+
+    visit_download_reference = visit_literal  # a file the HTML page offers: its name (a PDF has no downloads)
 
     def visit_reference(self, node: nodes.reference) -> None:
         target = self._target_of(node, self.docname)
@@ -370,32 +281,23 @@ class TypstTranslator(WholeBookTranslator):
             logger.warning(f"the PDF has no target {target!r} for the link {node.astext()!r}", location=node)
             self.body.append("#[")
 
-    def depart_reference(self, node: nodes.reference) -> None:
-        self.body.append("]")
-
-    visit_citation_reference, depart_citation_reference = visit_reference, depart_reference
-
-    visit_download_reference = visit_literal  # a file the HTML page offers: its name (a PDF has no downloads)
-
-    def visit_footnote_reference(self, node: nodes.Element) -> None:
-        raise nodes.SkipNode  # footnotes are written in place, where their reference stands (visit_footnote)
+    visit_citation_reference = visit_reference
 
     def visit_citation(self, node: nodes.citation) -> None:
         label_node = node.next_node(nodes.label)
         lead = f"#strong[{escape(label_node.astext())}] " if label_node is not None else ""
-        self.body.append(f"#par(hanging-indent: 1.5em)[{lead}")
-        for child in node.children:
-            if isinstance(child, nodes.paragraph):
-                self.body.append(self.written(child.children))
-        self.body.append("]\n\n")
+        paragraphs = "".join(self.written(child.children) for child in node.children
+                             if isinstance(child, nodes.paragraph))
+        self.body.append(f"#par(hanging-indent: 1.5em)[{lead}{paragraphs}]\n\n")
         raise nodes.SkipNode
-
-    # --- what a PDF leaves out ------------------------------------------------------------------------------------
 
     def visit_raw(self, node: nodes.raw) -> None:
         if "typst" in node.get("format", "").split():
             self.body.append(node.astext())
         raise nodes.SkipNode
+
+    # footnotes are written in place, where their reference stands (the sic marks' visitor)
+    visit_footnote_reference = WholeBookTranslator._skip
 
     def unknown_visit(self, node: nodes.Node) -> None:
         markup = _markup(node)
@@ -408,8 +310,6 @@ class TypstTranslator(WholeBookTranslator):
     def unknown_departure(self, node: nodes.Node) -> None:
         self.body.append(_markup(node)[1])
 
-
-_SWITCHED = "edition-typst-typeface-switched"
 
 def _markup(node: nodes.Node) -> tuple[str, str] | None:
     return next((_MARKUP[cls.__name__] for cls in type(node).__mro__ if cls.__name__ in _MARKUP), None)
@@ -429,5 +329,8 @@ _MARKUP = {
     "subscript": ("#sub[", "]"),
     # only their children: sections (headings come from their titles), wrappers and targets
     **{name: ("", "") for name in ("section", "compound", "definition_list_item", "glossary", "legend", "target",
-                                   "problematic")},
+                                   "problematic", "Text")},
+    # opened by their visitors above
+    "document": ("", "\n"), "title": ("", "]\n\n"), "container": ("", "\n"), "list_item": ("", "]\n"),
+    "Admonition": ("", "]\n\n"), "inline": ("", "]"), "reference": ("", "]"), "citation_reference": ("", "]"),
 }

@@ -1,14 +1,6 @@
-"""What the two editions written whole share (the PDF's Typst writer and the TEI translator): the book as one
-resolved doctree, and the walk over it.
-
-- :class:`WholeBookBuilder` joins the pages in the order of the table of contents into one doctree, as Sphinx's
-  LaTeX and single-page builders do (``inline_all_toctrees``: each page inside an ``addnodes.start_of_file``),
-  and resolves its references.
-- :class:`WholeBookTranslator` knows, as it walks that tree, the page each node comes from (:attr:`docname`) and
-  whether it holds the author's words (:meth:`text_page`), and leaves out what neither edition writes.
-- :func:`is_authorial`: the author's words are the nodes of a text page not marked ``editorial``
-  (:mod:`coup1917.sphinx.apparatus.editorial`).
-"""
+"""What the two editions written whole (the PDF's Typst and the TEI) share: the pages joined in the order of the table
+of contents into one resolved doctree, as Sphinx's LaTeX builder does, and a walk over it that knows each node's page
+and leaves out what neither edition writes."""
 
 from __future__ import annotations
 
@@ -42,7 +34,8 @@ class WholeBookBuilder(Builder):
 
 
 def pages(document: nodes.document, root: str) -> Iterator[tuple[str, nodes.Element]]:
-    """Every element of the joined book with the page (docname) it comes from."""
+    """Every element of the joined book with the page it comes from (a page's children keep their parent, the page's
+    own document: ``inline_all_toctrees`` moves them into ``start_of_file`` without re-parenting them)."""
     docnames = [root]
 
     def walk(node: nodes.Element):
