@@ -50,7 +50,8 @@ def authorial_words(tei: Path) -> list[Word]:
         block = element.tag in BLOCKS
         if block:
             runs.append([element.sourceline, ""])
-        if element.tag not in NOT_AUTHORIAL and not (element.tag == f"{TEI}head" and element.get("type") == "editorial"):
+        supplied = element.tag == f"{TEI}head" and element.get("type") == "editorial"
+        if element.tag not in NOT_AUTHORIAL and not supplied:
             runs[-1][1] += element.text or ""
             for child in element:
                 walk(child)

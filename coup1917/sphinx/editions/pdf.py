@@ -15,18 +15,15 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
 
 from coup1917 import ROOT
 from coup1917.book import edition_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
-from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
+from coup1917.sphinx.charts.plotly_output import is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, string
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).parent / "typst" / "edition.typ"
 #: The editors' sans-serif: Source Sans 3 (SIL Open Font License), the npm package pinned by package-lock.json.
@@ -69,17 +66,6 @@ class TypstPdfBuilder(WholeBookBuilder):
 
     def preamble(self) -> str:
         return preamble(edition_of(self.app))
-
-    def image_path(self, node: nodes.image) -> str:
-        return self.images.get(node["candidates"].get("*", node["uri"]), node["uri"])
-
-    def alt_text(self, node: nodes.image) -> str:
-        alt = chart_alt_text(node)
-        if alt is None:
-            logger.warning("an image needs alt text (PDF/UA): give it :alt:, or a figure with a caption",
-                           location=node)
-            return ""
-        return alt
 
     def finish(self) -> None:
         shutil.copyfile(TEMPLATE, Path(self.outdir, TEMPLATE.name))

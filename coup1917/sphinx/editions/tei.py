@@ -38,6 +38,9 @@ ENCODING = (
     "figures with their caption and text alternative; the code that computes them is in the notebooks.")
 #: The register's list of each type of entry.
 LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
+#: The nodes written as one element around their content: class name -> the element's tag and attributes.
+ELEMENTS = {"emphasis": ("hi", {"rend": "italic"}), "strong": ("hi", {"rend": "bold"}),
+            "literal": ("hi", {"rend": "code"}), "table": ("table", {}), "entry": ("cell", {})}
 
 
 def _tei(tag: str) -> str:
@@ -97,9 +100,6 @@ class TeiBuilder(WholeBookBuilder):
     name = "tei"
     format = "tei"
     epilog = "The TEI edition is in %(outdir)s."
-    out_suffix = ".xml"
-    supported_image_types: list[str] = []
-    allow_parallel = False
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         """Cross-references point into the HTML book, published beside the TEI file."""
@@ -161,9 +161,12 @@ class TeiTranslator(WholeBookTranslator):
         super().dispatch_departure(node)
 
     def unknown_visit(self, node: nodes.Node) -> None:
-        """Anything without a TEI form of its own: its content is written in place, unless it is editorial
-        matter, which becomes an editorial note (in a block) or is left out (inline)."""
-        if isinstance(node, nodes.Element) and EDITORIAL in node["classes"]:
+        """A node of :data:`ELEMENTS` as its element; anything else without a TEI form of its own: its content in
+        place, unless it is editorial matter, which becomes an editorial note (in a block) or is left out (inline)."""
+        element = next((ELEMENTS[cls.__name__] for cls in type(node).__mro__ if cls.__name__ in ELEMENTS), None)
+        if element:
+            self._open(element[0], **element[1])
+        elif isinstance(node, nodes.Element) and EDITORIAL in node["classes"]:
             if isinstance(node, nodes.Inline):
                 raise nodes.SkipNode
             self._open("note", type="editorial", resp="#editors")
@@ -258,12 +261,6 @@ class TeiTranslator(WholeBookTranslator):
                 attributes |= {"when_custom": node["old_style"], "datingMethod": "#julian"}
             self._open("date", **attributes)
 
-    def _hi(rend: str):
-        return lambda self, node: self._open("hi", rend=rend)
-
-    visit_emphasis, visit_strong, visit_literal = _hi("italic"), _hi("bold"), _hi("code")
-    del _hi
-
     def visit_figure(self, node: nodes.figure) -> None:
         figure = sub(self.current, "figure", type="chart", resp="#editors")
         caption = next(node.findall(nodes.caption), None)
@@ -275,14 +272,8 @@ class TeiTranslator(WholeBookTranslator):
                                            if isinstance(child, nodes.paragraph)))
         raise nodes.SkipNode
 
-    def visit_table(self, node: nodes.table) -> None:
-        self._open("table")
-
     def visit_row(self, node: nodes.row) -> None:
         self._open("row", **({"role": "label"} if isinstance(node.parent, nodes.thead) else {}))
-
-    def visit_entry(self, node: nodes.entry) -> None:
-        self._open("cell")
 
     visit_literal_block = visit_raw = visit_image = visit_paragraph_number = WholeBookTranslator._skip
 

@@ -12,7 +12,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from coup1917.sphinx.charts.plotly_output import is_dropdown
+from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
 from coup1917.sphinx.editions.whole_book import WholeBookTranslator, is_authorial, pages
 from coup1917.sphinx.margins.placement import block_of, is_margin
 
@@ -252,8 +252,12 @@ class TypstTranslator(WholeBookTranslator):
         raise nodes.SkipNode
 
     def visit_image(self, node: nodes.image) -> None:
-        uri = self.builder.image_path(node)
-        alt = node.get("alt") or self.builder.alt_text(node)
+        uri = self.builder.images.get(node["candidates"].get("*", node["uri"]), node["uri"])
+        alt = node.get("alt") or chart_alt_text(node)
+        if alt is None:
+            logger.warning("an image needs alt text (PDF/UA): give it :alt:, or a figure with a caption",
+                           location=node)
+            alt = ""
         self.body.append(f"#image({string(uri)}, alt: {string(alt)}, width: 100%)\n")
         raise nodes.SkipNode
 
