@@ -205,10 +205,7 @@ class TeiTranslator(WholeBookTranslator):
                 sub(self.current, "lb")
             return
         number = next((child["number"] for child in node.children if isinstance(child, paragraph_number)), None)
-        if number is not None:
-            self._open("p", n=str(number), xml_id=PARAGRAPH_ANCHOR.format(number))
-        else:
-            self._open("p")
+        self._open("p", **({} if number is None else {"n": str(number), "xml_id": PARAGRAPH_ANCHOR.format(number)}))
 
     def visit_container(self, node: nodes.container) -> None:
         if "cell" in node["classes"]:  # a code cell and its outputs: the notebooks carry them

@@ -156,9 +156,6 @@ class TypstTranslator(WholeBookTranslator):
 
     # --- the document, its pages and headings ---------------------------------------------------------------------
 
-    def visit_document(self, node: nodes.document) -> None:
-        self.body.append(self.builder.preamble())
-
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
         super().visit_start_of_file(node)
         if label(node["docname"]) in self.referenced:
@@ -185,9 +182,6 @@ class TypstTranslator(WholeBookTranslator):
             title = node.get("title") or "Details"
             self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
 
-    def visit_list_item(self, node: nodes.list_item) -> None:
-        self.body.append("#enum.item[" if isinstance(node.parent, nodes.enumerated_list) else "#list.item[")
-
     def visit_literal_block(self, node: nodes.literal_block) -> None:
         self.body.append(f"\n#raw(block: true, {string(node.astext())})\n\n")
         raise nodes.SkipNode
@@ -211,8 +205,7 @@ class TypstTranslator(WholeBookTranslator):
         cells = [f"table.header({self._cells(part)})," if isinstance(part, nodes.thead) else self._cells(part)
                  for part in group.children if isinstance(part, (nodes.thead, nodes.tbody))]
         table = f"table(columns: ({tracks},), align: ({align},),\n" + "\n".join(cells) + "\n)"
-        title = node.next_node(nodes.title)
-        caption = "" if title is None else f", caption: [{self._number(node, 'table')}{self.written(title.children)}]"
+        caption = self._caption(node, "table", node.next_node(nodes.title))
         figure = f"#figure(kind: table, numbering: none, {table}{caption})"
         if not self._typefaces[-1]:  # the editors' tables (data, apparatus): smaller, wide where no note is beside
             figure = f"#text(size: 0.85em)[{figure}]"
@@ -234,21 +227,22 @@ class TypstTranslator(WholeBookTranslator):
                 column.add(next((_ALIGNMENTS[c] for c in entry["classes"] if c in _ALIGNMENTS), "left"))
         return [column.pop() if len(column) == 1 else "left" for column in columns]
 
-    def _number(self, node: nodes.Element, kind: str) -> str:
-        """The editors' number of a table or figure, as Sphinx numbered it for the HTML ("Table 4.1: ")."""
+    def _caption(self, node: nodes.Element, kind: str, title: nodes.Element | None) -> str:
+        """A table's or figure's caption: the editors' number, as Sphinx numbered it for the HTML ("Table 4.1: "),
+        and its title."""
+        if title is None:
+            return ""
         numbers = self.fignumbers.get(self.docname, {}).get(kind, {})
         number = next((numbers[i] for i in node.get("ids", []) if i in numbers), None)
-        return "" if number is None else f"#editorial[{kind.capitalize()} {'.'.join(map(str, number))}: ]"
+        prefix = "" if number is None else f"#editorial[{kind.capitalize()} {'.'.join(map(str, number))}: ]"
+        return f", caption: [{prefix}{self.written(title.children)}]"
 
     def visit_figure(self, node: nodes.figure) -> None:
-        caption = node.next_node(nodes.caption)
+        caption = self._caption(node, "figure", node.next_node(nodes.caption))
         parts = [child for child in node.children if not isinstance(child, (nodes.caption, nodes.legend))]
         legend = [child for child in node.children if isinstance(child, nodes.legend)]
-        written_caption = ""
-        if caption is not None:
-            written_caption = f", caption: [{self._number(node, 'figure')}{self.written(caption.children)}]"
         self.body.append(f"\n#figure(kind: image, numbering: none, block[\n{self.written(parts)}\n]"
-                         f"{written_caption})\n\n{self.written(legend)}\n")
+                         f"{caption})\n\n{self.written(legend)}\n")
         raise nodes.SkipNode
 
     def visit_image(self, node: nodes.image) -> None:
@@ -262,12 +256,6 @@ class TypstTranslator(WholeBookTranslator):
         raise nodes.SkipNode
 
     # --- inlines ----------------------------------------------------------------------------------------------------
-
-    def visit_Text(self, node: nodes.Text) -> None:
-        self.body.append(escape(node.astext()))
-
-    def visit_inline(self, node: nodes.inline) -> None:
-        self.body.append("#supplied[" if "edition-supplied" in node["classes"] else "#[")
 
     def visit_literal(self, node: nodes.Element) -> None:
         self.body.append(f"#raw({string(node.astext())})")
@@ -309,7 +297,7 @@ class TypstTranslator(WholeBookTranslator):
             logger.warning(f"the PDF writer has no visitor for {type(node).__module__}.{type(node).__name__}",
                            location=node)
             raise nodes.SkipNode
-        self.body.append(markup[0])
+        self.body.append(markup[0] if isinstance(markup[0], str) else markup[0](self, node))
 
     def unknown_departure(self, node: nodes.Node) -> None:
         self.body.append(_markup(node)[1])
@@ -319,8 +307,14 @@ def _markup(node: nodes.Node) -> tuple[str, str] | None:
     return next((_MARKUP[cls.__name__] for cls in type(node).__mro__ if cls.__name__ in _MARKUP), None)
 
 
-#: The nodes written as their children between an opening and a closing markup: class name -> (opening, closing).
+#: The nodes written as their children between an opening (or a function of the translator and the node that
+#: writes it) and a closing markup: class name -> (opening, closing).
 _MARKUP = {
+    "document": (lambda self, node: self.builder.preamble(), "\n"),
+    "Text": (lambda self, node: escape(node.astext()), ""),
+    "inline": (lambda self, node: "#supplied[" if "edition-supplied" in node["classes"] else "#[", "]"),
+    "list_item": (lambda self, node: "#enum.item[" if isinstance(node.parent, nodes.enumerated_list) else "#list.item[",
+                  "]\n"),
     "paragraph": ("#par[", "]\n\n"), "compact_paragraph": ("#par[", "]\n\n"),
     "block_quote": ("\n#quote(block: true)[", "]\n\n"),
     "bullet_list": ("\n", "\n"), "enumerated_list": ("\n", "\n"), "definition_list": ("\n", "\n"),
@@ -333,8 +327,8 @@ _MARKUP = {
     "subscript": ("#sub[", "]"),
     # only their children: sections (headings come from their titles), wrappers and targets
     **{name: ("", "") for name in ("section", "compound", "definition_list_item", "glossary", "legend", "target",
-                                   "problematic", "Text")},
+                                   "problematic")},
     # opened by their visitors above
-    "document": ("", "\n"), "title": ("", "]\n\n"), "container": ("", "\n"), "list_item": ("", "]\n"),
-    "Admonition": ("", "]\n\n"), "inline": ("", "]"), "reference": ("", "]"), "citation_reference": ("", "]"),
+    "title": ("", "]\n\n"), "container": ("", "\n"), "Admonition": ("", "]\n\n"), "reference": ("", "]"),
+    "citation_reference": ("", "]"),
 }
