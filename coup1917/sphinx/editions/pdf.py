@@ -32,6 +32,7 @@ SANS_FONTS = ROOT / "node_modules" / "@expo-google-fonts" / "source-sans-3"
 PDF_STANDARDS = ["ua-1", "a-2a"]
 #: The fields the title page shows under the title, with their labels.
 TITLE_PAGE_FIELDS = {"publisher": "Publisher", "language": "Language", "source": "Source", "rights": "Rights"}
+_TYPST_PLACE = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):\d+")
 
 
 class TypstPdfBuilder(WholeBookBuilder):
@@ -109,9 +110,6 @@ def compile_pdf(source: Path, pdf: Path, metadata: Edition) -> None:
         place = _TYPST_PLACE.search(error.diagnostic or "")
         where = f"{Path(place['file']).resolve()}:{place['line']}" if place else str(source)  # file: from the cwd
         raise ExtensionError(f"{where}: Typst: {error.message}") from None
-
-
-_TYPST_PLACE = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):\d+")
 
 
 #: The outputs of a code cell the PDF takes, best first: Markdown (the chronology's), a DataFrame's HTML table

@@ -67,14 +67,11 @@ class TypstTranslator(WholeBookTranslator):
             if isinstance(node, nodes.reference) and self._target_of(node, docname):
                 self.referenced.add(self._target_of(node, docname))
 
-
     def astext(self) -> str:
         return "".join(self.body)
 
-    # --- the walk: typefaces, labels, margin notes --------------------------------------------------------------
-
     def dispatch_visit(self, node: nodes.Node) -> None:
-        if isinstance(node, nodes.Element) and is_margin(node) and block_of(node) is not None:
+        if is_margin(node) and block_of(node) is not None:
             raise nodes.SkipNode  # written with its block (visit of the block, below)
         notes = self.notes.pop(id(node), None)
         if notes:
@@ -143,8 +140,6 @@ class TypstTranslator(WholeBookTranslator):
         text, self.body = "".join(self.body), saved
         return text
 
-    # --- margin notes: a block and its notes, side by side --------------------------------------------------------
-
     def _noted_row(self, block: str, notes: list[nodes.sidebar]) -> None:
         """The ``noted`` row: the block's markup beside its notes (the editors', in the sans-serif)."""
         self._noted_count += 1
@@ -153,8 +148,6 @@ class TypstTranslator(WholeBookTranslator):
                                if not (isinstance(child, nodes.title) and not child.astext()))  # untitled {margin}
         self._typefaces.pop()
         self.body.append(f'\n#noted("noted-{self._noted_count}", [\n{block}\n], [\n{written}\n])\n\n')
-
-    # --- the document, its pages and headings ---------------------------------------------------------------------
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
         super().visit_start_of_file(node)
@@ -172,8 +165,6 @@ class TypstTranslator(WholeBookTranslator):
             raise nodes.SkipNode  # written by the table or box itself
         else:
             self.body.append("#strong[")
-
-    # --- blocks ---------------------------------------------------------------------------------------------------
 
     def visit_container(self, node: nodes.container) -> None:
         if "cell_input" in node["classes"]:
@@ -195,8 +186,6 @@ class TypstTranslator(WholeBookTranslator):
         heading = escape(title.astext()) if title is not None else escape(type(node).__name__.capitalize())
         self.body.append(f"\n#block(inset: 8pt, stroke: (left: 2pt + editorial-red), width: 100%)"
                          f"[#strong[{heading}]\n\n")
-
-    # --- tables and figures ---------------------------------------------------------------------------------------
 
     def visit_table(self, node: nodes.table) -> None:
         group = node.next_node(nodes.tgroup)
@@ -254,8 +243,6 @@ class TypstTranslator(WholeBookTranslator):
             alt = ""
         self.body.append(f"#image({string(uri)}, alt: {string(alt)}, width: 100%)\n")
         raise nodes.SkipNode
-
-    # --- inlines ----------------------------------------------------------------------------------------------------
 
     def visit_literal(self, node: nodes.Element) -> None:
         self.body.append(f"#raw({string(node.astext())})")
