@@ -157,7 +157,7 @@ class TypstTranslator(WholeBookTranslator):
     def visit_title(self, node: nodes.title) -> None:
         if isinstance(node.parent, nodes.section):
             level, parent = 0, node.parent
-            while not isinstance(parent, (addnodes.start_of_file, nodes.document)):
+            while parent is not None and not isinstance(parent, (addnodes.start_of_file, nodes.document)):
                 level += isinstance(parent, nodes.section)
                 parent = parent.parent
             self.body.append(f"\n#heading(level: {min(level, 3)}, outlined: {str(level <= 2).lower()})[")
