@@ -61,15 +61,12 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     # Plotly does not wrap annotations: break the source line so it fits a chart of the text column's width.
     source_lines = textwrap.wrap(f"Source: {source}", SOURCE_LINE_CHARACTERS)
     figure.update_layout(
-        height=height,
+        height=height,  # margin r: room for labels outside the bars
         margin={"t": 30, "b": AXIS_DEPTH + 14 * len(source_lines) + 8, "l": 10, "r": 70, "autoexpand": True},
-        font={"family": FONT, "size": 13, "color": TEXT},
-        paper_bgcolor="rgba(0, 0, 0, 0)",
-        plot_bgcolor="rgba(0, 0, 0, 0)",
+        font={"family": FONT, "size": 13, "color": TEXT}, paper_bgcolor="rgba(0, 0, 0, 0)",
+        plot_bgcolor="rgba(0, 0, 0, 0)", separators=".,",
         hoverlabel={"font": {"family": FONT}, "bgcolor": "white", "font_color": "black"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
-        separators=".,",
-    )
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None})
     # The outline gives pale bars (sky blue, orange, grey: under 3:1 on white) a boundary the eye can find
     # (WCAG 1.4.11); in dark mode the fills themselves stand out from the page.
     figure.update_traces(marker_pattern=PATTERN_STYLE, marker_line={"color": TEXT, "width": 1},

@@ -24,8 +24,9 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import is_component
 
 from coup1917 import ROOT
-from coup1917.sphinx.charts import export as chart_export
 from coup1917.charts import CHART_MIME
+from coup1917.sphinx import STATIC_DIR
+from coup1917.sphinx.charts import export as chart_export
 
 # The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
 # tests use the same names (tests/sphinx/test_plotly_output.py checks the static files against them).
@@ -36,9 +37,8 @@ NO_SCRIPT_CLASS = "chart-without-script"  # the note shown when scripts are off
 CHART_DATA_CLASS = "chart-data"           # the figure's data table (a dropdown), open until a script closes it
 TEXT_ALTERNATIVE = "Text alternative."
 
-STATIC = Path(__file__).parents[1] / "static"
-CHART_CSS = STATIC / "charts.css"
-CHART_LOADER = STATIC / "charts.js"
+CHART_CSS = STATIC_DIR / "charts.css"
+CHART_LOADER = STATIC_DIR / "charts.js"
 CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; the PDF scales it to the text width
 DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one

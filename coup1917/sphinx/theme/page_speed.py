@@ -76,14 +76,8 @@ def subset_icon_font(app: Sphinx, exception: Exception | None) -> None:
     codepoints |= {int(codepoint, 16) for style in styles for selectors, codepoint in ICON_RULE.findall(style)
                    if any(selector.strip().removesuffix(":before").removeprefix(".") in named
                           for selector in selectors.split(","))}
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(codepoints))
-    subsetter.subset(font)
-    subset.save_font(font, str(out / ICON_FONT), options)
+    subset.main([str(source), f"--output-file={out / ICON_FONT}", "--flavor=woff2", "--layout-features=*",
+                 "--unicodes=" + ",".join(f"{codepoint:x}" for codepoint in sorted(codepoints))])
 
 
 def setup(app: Sphinx) -> dict:
