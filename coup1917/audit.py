@@ -1,8 +1,6 @@
-"""The arithmetic of the audit of the essay's election table, and of its votes-versus-power comparison.
-
-Every figure the audit page and the chapters state about the table is computed here from the validated tables
-(:func:`coup1917.data.load_table`), so the prose can glue it rather than type it. Shares are of the sum of the
-printed rows, "Unaccounted" included, which is the base the printed percentages use.
+"""The arithmetic of the audit of the essay's election table and of its votes-versus-power comparison, so that the
+prose glues every figure it states. Shares are of the sum of the printed rows, "Unaccounted" included: the base the
+printed percentages use.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ def shares(election: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class TotalRange:
     """The totals of votes (thousands) from which every printed percentage could have been rounded."""
-
     low: float
     high: float
 
@@ -38,11 +35,7 @@ class TotalRange:
 
 
 def implied_total(election: pd.DataFrame) -> TotalRange:
-    """The denominators consistent with all the printed percentages at once.
-
-    A printed p (to one decimal) of v votes means p - 0.05 <= 100 v / T <= p + 0.05, so
-    100 v / (p + 0.05) <= T <= 100 v / (p - 0.05); the table's total lies in every row's interval.
-    """
+    """The totals T within every row's interval: a printed p of v votes means 100 v / (p ± 0.05) bound T."""
     rows = election[election.percent_printed > HALF_UNIT]
     low = (100 * rows.votes_thousands / (rows.percent_printed + HALF_UNIT)).max()
     high = (100 * rows.votes_thousands / (rows.percent_printed - HALF_UNIT)).min()

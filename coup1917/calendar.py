@@ -1,15 +1,6 @@
-"""Old Style (Julian) and New Style (Gregorian) dates of the revolutionary period.
-
-Russia kept the Julian calendar until the Soviet decree that made the day after 31 January 1918 (Old Style) the
-14 February 1918 (New Style). The essay and the edition name events by the date Russians wrote at the time, the
-Old Style one, and give the New Style one beside it. The arithmetic is convertdate's (a maintained calendar
-library), not a hand-kept "+13 days": the difference was 12 days before March 1900 and 13 days after it.
-
-An Old Style date is written as an ISO string ("1917-10-25") whose year, month and day are the Julian ones.
-
-A date "as Russians wrote it" (:func:`as_written`) is the one for any day of the period: Old Style up to
-31 January 1918, New Style from 14 February 1918. The thirteen days between (1-13 February 1918 in either
-calendar's numbering) were never written in Russia, so they are refused.
+"""Old Style (Julian) and New Style (Gregorian) dates, by convertdate's arithmetic (12 days before March 1900, 13
+after). Russia wrote Old Style dates up to 31 January 1918 and New Style ones from 14 February 1918; the days between
+were never written there, so they are refused. An Old Style date is an ISO string of the Julian year, month and day.
 """
 
 from __future__ import annotations
@@ -25,46 +16,39 @@ FIRST_NEW_STYLE_DAY = date(1918, 2, 14)
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
+          "November", "December"]
 
 
-def _julian_parts(old_style: str) -> tuple[int, int, int]:
-    match = _ISO.fullmatch(old_style.strip())
+def _parts(iso: str, what: str = "a date") -> tuple[int, int, int]:
+    match = _ISO.fullmatch(iso.strip())
     if not match:
-        raise ValueError(f"{old_style!r} is not an Old Style date written yyyy-mm-dd")
+        raise ValueError(f"{iso!r} is not {what} written yyyy-mm-dd")
     year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12 or not 1 <= day <= julian.month_length(year, month):
-        raise ValueError(f"{old_style!r} is not a day of the Julian calendar")
-    if (year, month, day) > _parts(LAST_OLD_STYLE_DAY):
-        raise ValueError(f"{old_style!r} is after {LAST_OLD_STYLE_DAY}, the last day Russia kept Old Style")
-    return year, month, day
-
-
-def _parts(iso: str) -> tuple[int, int, int]:
-    year, month, day = (int(part) for part in iso.split("-"))
     return year, month, day
 
 
 def to_new_style(old_style: str) -> date:
     """The New Style (Gregorian) date of an Old Style (Julian) one given as yyyy-mm-dd."""
-    return date(*julian.to_gregorian(*_julian_parts(old_style)))
+    year, month, day = _parts(old_style, "an Old Style date")
+    if not 1 <= month <= 12 or not 1 <= day <= julian.month_length(year, month):
+        raise ValueError(f"{old_style!r} is not a day of the Julian calendar")
+    if (year, month, day) > _parts(LAST_OLD_STYLE_DAY):
+        raise ValueError(f"{old_style!r} is after {LAST_OLD_STYLE_DAY}, the last day Russia kept Old Style")
+    return date(*julian.to_gregorian(year, month, day))
 
 
 def spelled(iso: str) -> str:
     """'1917-10-25' -> '25 October 1917' (no calendar arithmetic: the same numbers, written out)."""
-    year, month, day = _parts(iso)
+    year, month, day = (int(part) for part in iso.split("-"))
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
 def calendar_of(written: str) -> str:
     """"OS" for a date Russians wrote in the Old Style (to 31 January 1918), "NS" for one after the switch."""
-    match = _ISO.fullmatch(written.strip())
-    if not match:
-        raise ValueError(f"{written!r} is not a date written yyyy-mm-dd")
-    parts = tuple(int(part) for part in match.groups())
+    parts = _parts(written)
     if parts <= _parts(LAST_OLD_STYLE_DAY):
         return "OS"
-    if parts < (FIRST_NEW_STYLE_DAY.year, FIRST_NEW_STYLE_DAY.month, FIRST_NEW_STYLE_DAY.day):
+    if parts < FIRST_NEW_STYLE_DAY.timetuple()[:3]:
         raise ValueError(f"{written!r} falls in the days Russia skipped: {LAST_OLD_STYLE_DAY} (Old Style) was "
                          f"followed by {FIRST_NEW_STYLE_DAY.isoformat()} (New Style)")
     try:
@@ -76,20 +60,15 @@ def calendar_of(written: str) -> str:
 
 def new_style_of(written: str) -> date:
     """The New Style day of a date as Russians wrote it: converted before the switch, the same day after it."""
-    if calendar_of(written) == "OS":
-        return to_new_style(written)
-    return date.fromisoformat(written.strip())
+    return to_new_style(written) if calendar_of(written) == "OS" else date.fromisoformat(written.strip())
 
 
 def as_written(written: str) -> str:
-    """A date as Russians wrote it, in the form of the margin notes: both calendars before the switch
-    ("24 October 1917 OS = 6 November 1917 NS"), the New Style alone after it ("10 July 1918 NS")."""
-    if calendar_of(written) == "OS":
-        return dual_date(written)
-    return f"{spelled(written.strip())} NS"
+    """A date as Russians wrote it, as the margin notes give it: both calendars before the switch, the New Style
+    alone after it ("10 July 1918 NS")."""
+    return dual_date(written) if calendar_of(written) == "OS" else f"{spelled(written.strip())} NS"
 
 
 def dual_date(old_style: str) -> str:
     """'1917-10-24' -> '24 October 1917 OS = 6 November 1917 NS', the form of the margin notes."""
-    new_style = to_new_style(old_style)
-    return f"{spelled(old_style.strip())} OS = {spelled(new_style.isoformat())} NS"
+    return f"{spelled(old_style.strip())} OS = {spelled(to_new_style(old_style).isoformat())} NS"

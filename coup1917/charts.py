@@ -1,10 +1,6 @@
-"""The house style of the edition's charts: one palette, patterns, fonts, layout and the source line.
-
-The palette is Okabe and Ito's, chosen to stay distinguishable under the common forms of colour blindness. Colour
-never carries meaning alone: every bloc also has its own fill pattern, and the charts label their bars directly.
-Backgrounds are transparent and grid lines half-transparent grey, so a chart sits on the page in the theme's light
-and dark modes alike; ``charts.css`` (added to chart pages by :mod:`coup1917.sphinx.charts.plotly_output`) lightens the
-text in dark mode.
+"""The house style of the edition's charts: Okabe and Ito's palette (safe under colour blindness), a fill pattern
+for every series so that colour never carries meaning alone, and transparent backgrounds with half-transparent
+grid lines so that a chart sits on the theme's light and dark pages (``charts.css`` lightens its text in dark mode).
 """
 
 from __future__ import annotations
@@ -23,24 +19,12 @@ from myst_nb import glue
 from coup1917 import escape
 
 #: Okabe & Ito (2008), "Color Universal Design": the one palette of the edition.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-    "grey": "#999999",
-}
+OKABE_ITO = {"orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "grey": "#999999"}
 
-#: Plotly's own output type: what ``glue_chart`` stores, what the book renders as a chart node
-#: (:mod:`coup1917.sphinx.charts.plotly_output`) and what the notebook check counts (:mod:`coup1917.build.notebooks`).
+#: Plotly's own output type: what ``glue_chart`` stores, the book renders and the notebook check counts.
 CHART_MIME = "application/vnd.plotly.v1+json"
-
-#: The renderer whose output ``glue_chart`` stores: Plotly's own JSON type, which the book renders with one local
-#: plotly.js. The benchmark's baseline (bench/) sets PLOTLY_RENDERER=notebook, Plotly's renderer for Jupyter Book's
-#: default setup, to compare the two.
+#: The bench's baseline sets PLOTLY_RENDERER=notebook (Jupyter Book's default) to compare it with Plotly's JSON.
 RENDERER = os.environ.get("PLOTLY_RENDERER", "plotly_mimetype")
 
 MIN_FONT_SIZE = 11  # px: no label of a chart is smaller, on any screen (static/charts.js keeps it so)
@@ -50,65 +34,39 @@ AXIS_DEPTH = 58  # pixels below a plot taken by the x axis's tick labels and tit
 GRID = "rgba(128, 128, 128, 0.35)"
 TEXT = "#333333"  # charts.css turns it light in the theme's dark mode
 
-
-#: The editorial blocs of data/election-1917.csv, in the printed table's order: colour and fill pattern.
-BLOC_COLOURS = {
-    "Bolsheviks and Left SRs": OKABE_ITO["vermillion"],
-    "Other Russian socialists": OKABE_ITO["sky blue"],
-    "Russian liberal and other non-socialist parties": OKABE_ITO["blue"],
-    "National-minority parties": OKABE_ITO["bluish green"],
-    "Unaccounted": OKABE_ITO["grey"],
+#: The editorial blocs of data/election-1917.csv, in the printed table's order, then the series that are not
+#: blocs (the sides of a comparison, the members of a body): colour and fill pattern.
+BLOCS = {
+    "Bolsheviks and Left SRs": ("vermillion", "/"),
+    "Other Russian socialists": ("sky blue", ""),
+    "Russian liberal and other non-socialist parties": ("blue", "."),
+    "National-minority parties": ("bluish green", "x"),
+    "Unaccounted": ("grey", "-"),
 }
-BLOC_PATTERNS = {
-    "Bolsheviks and Left SRs": "/",
-    "Other Russian socialists": "",
-    "Russian liberal and other non-socialist parties": ".",
-    "National-minority parties": "x",
-    "Unaccounted": "-",
-}
-
-#: Series that are not blocs: the sides of a comparison, and the members of a body.
-SERIES_COLOURS = {
-    "agrees": OKABE_ITO["sky blue"],
-    "differs": OKABE_ITO["vermillion"],
-    "share of the vote": OKABE_ITO["sky blue"],
-    "share of the body": OKABE_ITO["vermillion"],
-    "Bolsheviks": OKABE_ITO["vermillion"],
-    "Left SRs": OKABE_ITO["orange"],
-    "Others": OKABE_ITO["grey"],
-}
-SERIES_PATTERNS = {
-    "agrees": "",
-    "differs": "/",
-    "share of the vote": "",
-    "share of the body": "/",
-    "Bolsheviks": "/",
-    "Left SRs": "\\",
-    "Others": "",
-}
+SERIES = {"agrees": ("sky blue", ""), "differs": ("vermillion", "/"), "share of the vote": ("sky blue", ""),
+          "share of the body": ("vermillion", "/"), "Bolsheviks": ("vermillion", "/"),
+          "Left SRs": ("orange", "\\"), "Others": ("grey", "")}
+BLOC_COLOURS = {name: OKABE_ITO[colour] for name, (colour, _) in BLOCS.items()}
+BLOC_PATTERNS = {name: pattern for name, (_, pattern) in BLOCS.items()}
+SERIES_COLOURS = {name: OKABE_ITO[colour] for name, (colour, _) in SERIES.items()}
+SERIES_PATTERNS = {name: pattern for name, (_, pattern) in SERIES.items()}
 
 #: How a pattern is drawn over its colour: light strokes that show on every colour of the palette.
 PATTERN_STYLE = {"fgcolor": "rgba(255, 255, 255, 0.85)", "size": 7, "solidity": 0.3}
 
 
 def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figure:
-    """Apply the edition's layout to ``figure`` and write ``source`` under it; return the figure.
-
-    Value axes start at zero (a bar's length must be its value).
-    """
+    """Apply the edition's layout and write ``source`` under the chart; value axes start at zero (a bar's length
+    must be its value)."""
     # Plotly does not wrap annotations: break the source line so it fits a chart of the text column's width.
     source_lines = textwrap.wrap(f"Source: {source}", SOURCE_LINE_CHARACTERS)
-    top, bottom = 30, AXIS_DEPTH + 14 * len(source_lines) + 8
     figure.update_layout(
-        height=height,
-        margin={"t": top, "b": bottom, "l": 10, "r": 70, "autoexpand": True},  # r: room for outside labels
-        font={"family": FONT, "size": 13, "color": TEXT},
-        paper_bgcolor="rgba(0, 0, 0, 0)",
-        plot_bgcolor="rgba(0, 0, 0, 0)",
+        height=height,  # margin r: room for labels outside the bars
+        margin={"t": 30, "b": AXIS_DEPTH + 14 * len(source_lines) + 8, "l": 10, "r": 70, "autoexpand": True},
+        font={"family": FONT, "size": 13, "color": TEXT}, paper_bgcolor="rgba(0, 0, 0, 0)",
+        plot_bgcolor="rgba(0, 0, 0, 0)", separators=".,",
         hoverlabel={"font": {"family": FONT}, "bgcolor": "white", "font_color": "black"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
-        separators=".,",
-    )
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None})
     # The outline gives pale bars (sky blue, orange, grey: under 3:1 on white) a boundary the eye can find
     # (WCAG 1.4.11); in dark mode the fills themselves stand out from the page.
     figure.update_traces(marker_pattern=PATTERN_STYLE, marker_line={"color": TEXT, "width": 1},
@@ -116,8 +74,8 @@ def house_style(figure: go.Figure, *, source: str, height: int = 420) -> go.Figu
     figure.for_each_trace(_legible_inside_text, selector={"type": "bar"})
     figure.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, automargin=True)
     figure.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, automargin=True)
-    value_axis = figure.update_xaxes if _horizontal(figure) else figure.update_yaxes
-    value_axis(rangemode="tozero")
+    horizontal = any(getattr(trace, "orientation", None) == "h" for trace in figure.data)
+    (figure.update_xaxes if horizontal else figure.update_yaxes)(rangemode="tozero")
     # Below the x axis's labels and title, a fixed distance from the plot whatever height the legend leaves it.
     figure.add_annotation(
         text="<br>".join(source_lines), showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
@@ -143,17 +101,9 @@ def contrast_ratio(first: str, second: str) -> float:
 
 def _relative_luminance(colour: str) -> float:
     """WCAG 2's relative luminance: sRGB channels linearised, weighted by the eye's sensitivity."""
-    if colour.startswith("#"):
-        red, green, blue = plotly.colors.hex_to_rgb(colour)
-    else:
-        red, green, blue = plotly.colors.unlabel_rgb(colour)[:3]
-    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
-              for c in (red, green, blue)]
+    rgb = plotly.colors.hex_to_rgb(colour) if colour.startswith("#") else plotly.colors.unlabel_rgb(colour)[:3]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def _horizontal(figure: go.Figure) -> bool:
-    return any(getattr(trace, "orientation", None) == "h" for trace in figure.data)
 
 
 #: The attributes of a trace that hold text from the data, which plotly.js would read as HTML.
@@ -162,11 +112,8 @@ DATA_TEXT_ATTRIBUTES = ("x", "y", "z", "text", "hovertext", "customdata", "label
 
 
 def literal_data_text(figure: dict) -> dict:
-    """``figure`` (a figure's dict) with the text of its data escaped, so plotly.js shows it as typed.
-
-    The data's strings and the axes' category lists (which must name the categories as the data does) are
-    escaped; templates, titles and annotations are the editors' markup and stay as they are.
-    """
+    """``figure`` (a dict) with its data's text and its axes' category lists (which must name the categories as
+    the data does) escaped; templates, titles and annotations are the editors' markup and stay as they are."""
     for trace in figure.get("data", []):
         for attribute in DATA_TEXT_ATTRIBUTES:
             if attribute in trace:
@@ -188,11 +135,8 @@ def _literal(value):
 
 
 class _PlotlyOutput:
-    """A chart as Plotly's own output type and nothing else, its data text escaped.
-
-    ``glue`` stores what an object displays; a plotly figure displays itself through ``_ipython_display_``,
-    which would put the chart in the cell instead of in the glued value.
-    """
+    """A chart as Plotly's own output type and nothing else, its data text escaped (``glue`` stores what an object
+    displays, and a figure's ``_ipython_display_`` would put the chart in the cell instead)."""
 
     def __init__(self, figure: go.Figure):
         self._bundle = plotly.io.renderers[RENDERER].to_mimebundle(literal_data_text(figure.to_dict()))
@@ -205,15 +149,12 @@ class _PlotlyOutput:
 
 
 def glue_chart(name: str, figure: go.Figure) -> None:
-    """Show the chart (Jupyter draws it with Plotly's own renderer) and glue it under ``name`` for the book's
-    numbered figure; the book's cell carries the tag ``remove-output`` so the chart appears once, in the figure."""
+    """Show the chart in Jupyter and glue it for the book's figure (whose cell is tagged ``remove-output``)."""
     glue(name, _PlotlyOutput(figure), display=True)
 
 
 class _Table:
-    """A table glued for a figure's data: pandas' HTML table and its text, without the ``<style scoped>`` its
-    notebook display puts before the table (an attribute HTML no longer has: the W3C checker rejects it, and the
-    book's pages style their tables themselves)."""
+    """pandas' HTML table without the ``<style scoped>`` of its notebook display, which the W3C checker rejects."""
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
@@ -226,8 +167,7 @@ class _Table:
 
 
 def glue_values(values: dict) -> None:
-    """Glue each value under its name, for the text (``{glue:text}``) and the figures' data tables, without
-    showing it in the cell."""
+    """Glue each value for the text and the figures' data tables, without showing it in the cell."""
     for name, value in values.items():
         glue(name, _Table(value) if isinstance(value, pd.DataFrame) else value, display=False)
 
@@ -236,14 +176,10 @@ def horizontal_bars(frame: pd.DataFrame, *, value: str, category: str, series: s
                     hover: str, source: str, custom_data: tuple[str, ...] = (), series_title: str = "",
                     order: list[str] | None = None, stacked: bool = False, legend: bool = True,
                     height: int = 420) -> go.Figure:
-    """A horizontal bar chart in the house style: a bar of ``value`` for each ``category``, its colour and fill
-    pattern given by ``series`` (a bloc, or a key of :data:`SERIES_COLOURS`), labelled with ``text`` (a Plotly
-    text template) beside the bar, or inside it when the bars are ``stacked``.
-
-    Categories run from the top in ``order`` (by default the frame's own). ``hover`` is the hover label's template.
-    """
-    blocs = set(frame[series]) <= set(BLOC_COLOURS)
-    colours, patterns = (BLOC_COLOURS, BLOC_PATTERNS) if blocs else (SERIES_COLOURS, SERIES_PATTERNS)
+    """Bars of ``value`` by ``category`` from the top in ``order`` (by default the frame's), coloured and patterned
+    by ``series``, labelled with the template ``text`` beside the bar or, ``stacked``, inside it."""
+    colours, patterns = ((BLOC_COLOURS, BLOC_PATTERNS) if set(frame[series]) <= set(BLOC_COLOURS)
+                         else (SERIES_COLOURS, SERIES_PATTERNS))
     figure = px.bar(
         frame, x=value, y=category, orientation="h", color=series, pattern_shape=series,
         color_discrete_map=colours, pattern_shape_map=patterns,

@@ -4,32 +4,18 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-
 STATIC_DIR = Path(__file__).parent / "static"
+# In this order: problems first, to record what the others warn about.
+EXTENSIONS = ("problems", "apparatus.editorial", "editions.metadata", "theme.root_redirect", "apparatus.dates",
+              "apparatus.sic", "apparatus.citations", "apparatus.paragraphs", "apparatus.register",
+              "charts.plotly_output", "theme.theme_scripts", "editions.pdf", "editions.epub", "editions.tei",
+              "editions.citation_files", "editions.downloads", "theme.accessibility", "margins.margin_notes",
+              "apparatus.previews", "theme.page_speed", "execution_inputs")
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("coup1917.sphinx.problems")  # first, to record what the others warn about
-    app.setup_extension("coup1917.sphinx.apparatus.editorial")
-    app.setup_extension("coup1917.sphinx.editions.metadata")
-    app.setup_extension("coup1917.sphinx.theme.root_redirect")
-    app.setup_extension("coup1917.sphinx.apparatus.dates")
-    app.setup_extension("coup1917.sphinx.apparatus.sic")
-    app.setup_extension("coup1917.sphinx.apparatus.citations")
-    app.setup_extension("coup1917.sphinx.apparatus.paragraphs")
-    app.setup_extension("coup1917.sphinx.apparatus.register")
-    app.setup_extension("coup1917.sphinx.charts.plotly_output")
-    app.setup_extension("coup1917.sphinx.theme.theme_scripts")
-    app.setup_extension("coup1917.sphinx.editions.pdf")
-    app.setup_extension("coup1917.sphinx.editions.epub")
-    app.setup_extension("coup1917.sphinx.editions.tei")
-    app.setup_extension("coup1917.sphinx.editions.citation_files")
-    app.setup_extension("coup1917.sphinx.editions.downloads")
-    app.setup_extension("coup1917.sphinx.theme.accessibility")
-    app.setup_extension("coup1917.sphinx.margins.margin_notes")
-    app.setup_extension("coup1917.sphinx.apparatus.previews")
-    app.setup_extension("coup1917.sphinx.theme.page_speed")
-    app.setup_extension("coup1917.sphinx.execution_inputs")
+    for name in EXTENSIONS:
+        app.setup_extension(f"{__name__}.{name}")
     app.connect("builder-inited", _add_static_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

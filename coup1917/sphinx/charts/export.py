@@ -1,10 +1,6 @@
-"""Static exports of the charts (the PDF's vector figures, the EPUB's images and cover) through kaleido and Debian's Chromium, never hanging.
-
-kaleido's own sync server (``kaleido.start_sync_server``) starts Chromium in a thread and waits on a queue with no
-timeout: with no browser on the machine the thread dies with ``ChromeNotFoundError`` and the build waits forever.
-Here one :class:`kaleido.Kaleido` (its public async API) runs in an event loop of our own, the browser is looked
-for before anything starts, and every call is bounded, so a missing or stuck Chromium ends the build with one line
-that says what to do.
+"""The charts as images (the PDF's SVGs, the EPUB's PNGs and cover) by kaleido in Debian's Chromium, never hanging:
+kaleido's own sync server waits with no timeout on a browser thread that may have died (no Chromium: the build
+waits forever), so one :class:`kaleido.Kaleido` runs in an event loop of our own, every call bounded.
 """
 
 from __future__ import annotations
@@ -29,7 +25,6 @@ class ExportFailed(RuntimeError):
 
 
 def browser_path() -> str:
-    """The Chromium kaleido will drive; :class:`ExportFailed` if there is none."""
     browser = get_browser_path(BROWSER_NAMES)
     if not browser or not Path(browser).is_file():
         where = f" at BROWSER_PATH={browser}" if browser else ""
@@ -86,14 +81,11 @@ class _Exporter:
 
 
 _exporter = _Exporter()
+#: Close the build's Chromium (the next export starts another).
+stop = _exporter.stop
 
 
 def chart_image(figure: dict, format: str, width: int, height: int | None = None, scale: float = 1) -> bytes:
     """The figure as a ``format`` file (pdf, png, svg), ``width`` pixels wide, at the height the figure gives."""
     height = height or figure.get("layout", {}).get("height", 420)
     return _exporter.export(figure, format, width, height, scale)
-
-
-def stop() -> None:
-    """Close the build's Chromium (the next export starts another)."""
-    _exporter.stop()

@@ -1,27 +1,7 @@
-"""Plotly charts as document nodes: interactive in the HTML book, drawn when seen; vector figures in the PDF.
-
-Under a kernel, plotly displays a figure as Plotly's own output type (:data:`coup1917.charts.CHART_MIME`), which
-myst-nb does not know. :class:`PlotlyMimeRenderer` (registered for myst-nb in ``pyproject.toml``, entry point group
-``myst_nb.mime_renderers``) turns that output into a :class:`plotly_chart` node carrying the figure; Jupyter shows
-the same output with its own renderer, so a chapter needs no setup cell. The node is neutral, as sphinx-design's
-dropdown is, and each builder has its visitor:
-
-- HTML: a container ``<div>`` (:data:`CHART_CLASS`) with its role, accessible name and description, an empty box
-  of the chart's height that plotly.js draws into, the figure as JSON data, and a note for readers without
-  JavaScript. :class:`NameCharts`, a post-transform for HTML only, names and describes each chart from its figure
-  (the caption and the "*Text alternative.*" paragraph) and opens its data table until a script closes it.
-  The pages that hold a chart node, and only they, get ``static/charts.js``, which fetches ONE plotly.js file (the
-  official partial bundle pinned in ``package.json``, copied into ``_static``) when the first chart nears the
-  viewport, and draws each chart as it comes near. No CDN; one URL for every page, so the browser caches it.
-- PDF (Typst, :mod:`coup1917.sphinx.editions.pdf`): kaleido exports the figure as a vector SVG through Debian's
-  Chromium (:mod:`coup1917.sphinx.charts.export`: one browser for the whole build, every export under a time
-  limit); the PDF sets it as an image whose /Alt is the figure's caption and text alternative.
-- EPUB: e-readers run no plotly.js. The renderer gives the EPUB builder a PNG image instead of the node (an
-  image Sphinx collects when the page is read, so that it is packed), which :mod:`coup1917.sphinx.editions.epub` names and
-  describes.
-
-The build stops if a chart uses a trace type the bundle does not register, or if the bundle is not the plotly.js
-the installed plotly Python package writes figures for.
+"""Plotly's output type (:data:`coup1917.charts.CHART_MIME`) as a :class:`plotly_chart` node: in the HTML book a box
+that ``static/charts.js`` draws into with the one plotly.js bundle of ``package.json``, served by the site, fetched
+when the first chart nears the viewport; in the PDF a vector SVG and in the EPUB a PNG, exported by kaleido
+(:mod:`coup1917.sphinx.charts.export`). The figure around a chart names and describes it.
 """
 
 from __future__ import annotations
@@ -44,8 +24,9 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import is_component
 
 from coup1917 import ROOT
-from coup1917.sphinx.charts import export as chart_export
 from coup1917.charts import CHART_MIME
+from coup1917.sphinx import STATIC_DIR
+from coup1917.sphinx.charts import export as chart_export
 
 # The chart's markup, named once here: charts.js receives these names from its <script> tag; charts.css and the
 # tests use the same names (tests/sphinx/test_plotly_output.py checks the static files against them).
@@ -56,9 +37,8 @@ NO_SCRIPT_CLASS = "chart-without-script"  # the note shown when scripts are off
 CHART_DATA_CLASS = "chart-data"           # the figure's data table (a dropdown), open until a script closes it
 TEXT_ALTERNATIVE = "Text alternative."
 
-STATIC = Path(__file__).parents[1] / "static"
-CHART_CSS = STATIC / "charts.css"
-CHART_LOADER = STATIC / "charts.js"
+CHART_CSS = STATIC_DIR / "charts.css"
+CHART_LOADER = STATIC_DIR / "charts.js"
 CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; the PDF scales it to the text width
 DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one
@@ -76,38 +56,31 @@ logger = logging.getLogger(__name__)
 
 
 class plotly_chart(nodes.General, nodes.Element):
-    """A Plotly chart; ``figure`` holds the figure as Plotly's JSON (a dict), ``label`` and ``describedby`` its
-    accessible name and the id of its description once :class:`NameCharts` has found them."""
+    """``figure`` holds Plotly's JSON (a dict); ``label`` and ``describedby`` are set by :class:`NameCharts`."""
 
-
-# --- the bundle -----------------------------------------------------------------------------------------------
 
 @lru_cache
-def bundle_package() -> Path:
-    """The directory of the one plotly.js package that ``package.json`` depends on (installed by ``npm ci``)."""
+def _bundle() -> tuple[Path, dict]:
+    """The one plotly.js package that ``package.json`` depends on (installed by ``npm ci``), and its manifest."""
     dependencies = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
     (package,) = [name for name in dependencies if name.startswith("plotly.js")]
     package_dir = ROOT / "node_modules" / package
     if not package_dir.is_dir():
         raise ExtensionError(f"{package_dir} is missing: run `npm ci` (make book does) to install {package}")
-    return package_dir
-
-
-def _bundle_manifest() -> dict:
-    return json.loads((bundle_package() / "package.json").read_text(encoding="utf-8"))
+    return package_dir, json.loads((package_dir / "package.json").read_text(encoding="utf-8"))
 
 
 def plotly_bundle() -> Path:
-    """The minified plotly.js file of the bundle."""
-    return bundle_package() / _bundle_manifest()["main"]
+    package_dir, manifest = _bundle()
+    return package_dir / manifest["main"]
 
 
 def bundle_version() -> str:
-    return _bundle_manifest()["version"]
+    return _bundle()[1]["version"]
 
 
 def bundle_trace_types() -> frozenset[str]:
-    name = bundle_package().name
+    name = _bundle()[0].name
     if name not in BUNDLE_TRACE_TYPES:
         raise ExtensionError(f"package.json names {name}, whose trace types coup1917/sphinx/charts/plotly_output.py "
                              "does not know: add them to BUNDLE_TRACE_TYPES from the bundle's README")
@@ -115,19 +88,17 @@ def bundle_trace_types() -> frozenset[str]:
 
 
 def check_bundle_covers(figure: dict, where: str) -> None:
-    used = {trace.get("type", "scatter") for trace in figure.get("data", [])}
-    missing = used - bundle_trace_types()
+    missing = {trace.get("type", "scatter") for trace in figure.get("data", [])} - bundle_trace_types()
     if missing:
         raise ExtensionError(
-            f"{where}: the chart uses trace type(s) {sorted(missing)}, which {bundle_package().name} does not "
+            f"{where}: the chart uses trace type(s) {sorted(missing)}, which {_bundle()[0].name} does not "
             f"include (it has {sorted(bundle_trace_types())}); use a larger official bundle in package.json"
         )
 
 
-# --- myst-nb: Plotly's output type -> a chart node ------------------------------------------------------------
-
 class PlotlyMimeRenderer:
-    """myst-nb renderer plugin for Plotly's own output type; every builder prefers it to any other output."""
+    """myst-nb's renderer for Plotly's output type (entry point in ``pyproject.toml``), preferred by every builder;
+    Jupyter shows the same output with its own renderer, so a chapter needs no setup cell."""
 
     mime_priority_overrides = [(builder, CHART_MIME, 1)
                                for builder in ("html", "dirhtml", "singlehtml", "typst", "epub")]
@@ -137,7 +108,8 @@ class PlotlyMimeRenderer:
         if data.mime_type != CHART_MIME:
             return None
         figure = data.content if isinstance(data.content, dict) else json.loads(data.content)
-        if renderer.renderer.sphinx_env.app.builder.name == "epub":
+        builder = renderer.renderer.sphinx_env.app.builder.name
+        if builder == "epub":  # e-readers run no plotly.js: an image, which Sphinx collects and packs
             chart = chart_image(figure, "png", renderer.source)
             images = renderer.render_image(dataclasses.replace(
                 data, mime_type="image/png", content=base64.b64encode(chart).decode()))
@@ -145,7 +117,7 @@ class PlotlyMimeRenderer:
                 image["classes"].append(CHART_IMAGE_CLASS)
             return images
         check_bundle_covers(figure, f"{renderer.source}, cell {data.cell_index}")
-        if renderer.renderer.sphinx_env.app.builder.name == "typst":
+        if builder == "typst":
             # The PDF's charts need Chromium, which kaleido drives when the pages are written: if it is missing,
             # stop now, naming the first page that needs it, not after every page has been read.
             try:
@@ -161,8 +133,7 @@ def _browser() -> str:
 
 
 def chart_image(figure: dict, format: str, page: str) -> bytes:
-    """The chart as a vector SVG (the PDF edition) or a PNG at twice its pixel size, sharp on e-readers' screens
-    (the EPUB); one Chromium for the whole build, every export under a time limit."""
+    """A vector SVG (the PDF), or a PNG at twice its pixel size, sharp on e-readers' screens (the EPUB)."""
     try:
         return chart_export.chart_image(figure, format, PDF_CHART_WIDTH, scale=2 if format == "png" else 1)
     except chart_export.ExportFailed as failure:
@@ -174,16 +145,9 @@ def chart_id(figure: dict) -> str:
     return "chart-" + hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _height(figure: dict) -> int:
-    return figure.get("layout", {}).get("height", DEFAULT_HEIGHT)
-
-
-# --- HTML -----------------------------------------------------------------------------------------------------
-
 class NameCharts(SphinxPostTransform):
-    """Name and describe each chart by its figure: ``aria-label`` = the caption, ``aria-describedby`` = the
-    "*Text alternative.*" paragraph. A chart without them is reported (a warning: the build stops). The figure's
-    data table is written open, for readers without scripts; charts.js closes it."""
+    """Name (``aria-label``: the caption) and describe (``aria-describedby``: the "*Text alternative.*" paragraph)
+    each chart, or warn; write the figure's data table open, for readers without scripts (charts.js closes it)."""
 
     # After myst-nb has chosen each output's MIME type (priority 4), before sphinx-design writes its dropdowns (199).
     default_priority = 150
@@ -226,8 +190,7 @@ def described_by(chart: nodes.Node) -> tuple[nodes.figure, nodes.caption, nodes.
 
 
 def chart_alt_text(node: nodes.Node) -> str | None:
-    """The text alternative of the chart in ``node``'s figure: the caption and the "*Text alternative.*" paragraph,
-    as one text (the EPUB's alt text, the PDF's /Alt)."""
+    """The caption and the text alternative as one text (the EPUB's alt text, the PDF's /Alt)."""
     described = described_by(node)
     if described is None:
         return None
@@ -247,14 +210,16 @@ def _script_json(value: dict) -> str:
 
 
 def visit_chart_html(self: HTML5Translator, node: plotly_chart) -> None:
+    """The container with its role, name and description, an empty box of the chart's height, the figure as JSON
+    and a note for readers without JavaScript."""
     figure = node["figure"]
     attributes = {"role": "group", "aria-roledescription": "chart"}
     if node.get("label"):
         attributes["aria-label"] = node["label"]
         attributes["aria-describedby"] = node["describedby"]
     self.body.append(self.starttag(node, "div", CLASS=CHART_CLASS, **attributes))
-    self.body.append(f'<div id="{chart_id(figure)}" class="{PLOT_CLASS}" style="height: {_height(figure)}px">'
-                     "</div>\n")
+    height = figure.get("layout", {}).get("height", DEFAULT_HEIGHT)
+    self.body.append(f'<div id="{chart_id(figure)}" class="{PLOT_CLASS}" style="height: {height}px"></div>\n')
     payload = {"data": figure.get("data", []), "layout": figure.get("layout", {}), "config": PLOTLY_CONFIG}
     self.body.append(f'<script type="application/json" class="{FIGURE_CLASS}">{_script_json(payload)}</script>\n')
     self.body.append(NO_SCRIPT_NOTE + "</div>\n")
@@ -266,10 +231,9 @@ def _serving_bundle(app: Sphinx) -> bool:
 
 
 def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Only pages with a chart get the loader, deferred: it holds up neither the text nor its first paint."""
     if doctree is None or not _serving_bundle(app) or next(doctree.findall(plotly_chart), None) is None:
         return
-    # Deferred: the loader holds up neither the text nor its first paint, and fetches plotly.js only when a chart
-    # nears the viewport.
     app.add_js_file(CHART_LOADER.name, loading_method="defer", **{
         "data-plotly": plotly_bundle().name, "data-chart": CHART_CLASS, "data-plot": PLOT_CLASS,
         "data-figure": FIGURE_CLASS, "data-chart-data": CHART_DATA_CLASS})
@@ -277,7 +241,7 @@ def _add_chart_assets(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def _serve_bundle(app: Sphinx) -> None:
-    """The bundle, checked against the plotly that writes the figures, among the site's static files."""
+    """The bundle, checked against the plotly that writes the figures, among the site's static files (no CDN)."""
     if not _serving_bundle(app):
         return
     written_for = plotly.offline.get_plotlyjs_version()
@@ -288,11 +252,9 @@ def _serve_bundle(app: Sphinx) -> None:
     app.config.html_static_path.append(str(plotly_bundle()))  # copied into _static with the site's own files
 
 
-# --- the PDF (Typst) ------------------------------------------------------------------------------------------
-
 def visit_chart_typst(self, node: plotly_chart) -> None:
-    """The chart as a vector graphic (kaleido's SVG), its text alternative as the PDF's /Alt (PDF/UA): a chart
-    without one stops the build."""
+    """The chart as kaleido's SVG, its text alternative as the PDF's /Alt (PDF/UA): a chart without one stops the
+    build."""
     alt = chart_alt_text(node)
     if alt is None:
         raise ExtensionError(f"{node.source}: a chart needs a figure with a caption and a '*{TEXT_ALTERNATIVE}*' "
@@ -306,10 +268,6 @@ def visit_chart_typst(self, node: plotly_chart) -> None:
     raise nodes.SkipNode
 
 
-def _stop_exporter(app: Sphinx, exception: Exception | None) -> None:
-    chart_export.stop()
-
-
 def skip_chart(self, node: plotly_chart) -> None:
     """Builders without a chart (text, manual pages, Texinfo): the figure's text alternative stands for it."""
     raise nodes.SkipNode
@@ -318,10 +276,10 @@ def skip_chart(self, node: plotly_chart) -> None:
 def setup(app: Sphinx) -> dict:
     # False only in the benchmark's baseline (bench/), whose pages inline Plotly's own full plotly.js instead.
     app.add_config_value("edition_plotly_bundle", True, "html", types=[bool])
-    app.add_node(plotly_chart, html=(visit_chart_html, None),
-                 typst=(visit_chart_typst, None), text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
+    app.add_node(plotly_chart, html=(visit_chart_html, None), typst=(visit_chart_typst, None),
+                 text=(skip_chart, None), man=(skip_chart, None), texinfo=(skip_chart, None))
     app.add_post_transform(NameCharts)
     app.connect("builder-inited", _serve_bundle)
     app.connect("html-page-context", _add_chart_assets)
-    app.connect("build-finished", _stop_exporter)
+    app.connect("build-finished", lambda app, exception: chart_export.stop())
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,13 +1,6 @@
-"""Margin notes on every screen, after Tufte CSS's sidenotes and margin notes.
-
-Where the window has room, a margin note (the ``{margin}`` directive: a docutils ``sidebar`` with the class
-``margin``) stands in the margin beside its paragraph (static/edition.css). On a phone there is no margin: each note
-collapses to a small marker in the text that opens it inline, on tap and on keyboard focus. The marker is a
-:class:`margin_note_toggle` node, inserted before each note by :class:`AddMarginNoteToggles` in the HTML book only
-and written as a ``<button>`` that names the note it opens (``aria-controls``, ``aria-expanded``);
-static/reading.js makes it work. Without scripts the markers are hidden and the notes shown inline: a
-``<noscript>`` style in the page's head (templates/layout.html) says so, and the page paints only once, with no
-note collapsing after the first paint.
+"""Margin notes on every screen, after Tufte CSS: beside their paragraph where the window has room (edition.css); on
+a phone, behind a :class:`margin_note_toggle` marker (a ``<button>`` that ``static/reading.js`` makes open the note
+inline). Without scripts the markers are hidden and the notes shown inline (a ``<noscript>`` style, layout.html).
 """
 
 from __future__ import annotations
@@ -52,15 +45,12 @@ def visit_toggle_html(self: HTML5Translator, node: margin_note_toggle) -> None:
     self.body.append(self.starttag(node, "button", type="button", **{
         "aria-controls": node["note"], "aria-expanded": "false",
         "aria-label": f"Editorial note {node['number']}", "data-note-number": str(node["number"])}))
-    self.body.append('<span aria-hidden="true">⊕</span>')
-
-
-def depart_toggle_html(self: HTML5Translator, node: margin_note_toggle) -> None:
-    self.body.append("</button>")
+    self.body.append('<span aria-hidden="true">⊕</span></button>')
+    raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(margin_note_toggle, html=(visit_toggle_html, depart_toggle_html))
+    app.add_node(margin_note_toggle, html=(visit_toggle_html, None))
     app.add_post_transform(AddMarginNoteToggles)
     app.add_js_file(SCRIPT, loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

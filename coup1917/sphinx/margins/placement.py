@@ -1,9 +1,6 @@
-"""Where a margin note stands: beside the block it is written before.
-
-A ``{margin}`` is a docutils ``sidebar`` with the class ``margin``; MyST authors put it just before the text it
-comments on. The editions that set notes apart from the text ask here which block a note belongs to: the PDF sets it
-in the margin column beside that block (:mod:`coup1917.sphinx.editions.typst_writer`), the EPUB makes it a footnote
-of that paragraph (:mod:`coup1917.sphinx.editions.epub`); a later writer (TEI) can anchor it the same way.
+"""Where a margin note (a ``sidebar`` of class ``margin``, written just before the text it comments on) stands: beside
+that block, in the PDF's margin column (:mod:`coup1917.sphinx.editions.typst_writer`) or as a footnote of that
+paragraph in the EPUB (:mod:`coup1917.sphinx.editions.epub`).
 """
 
 from __future__ import annotations

@@ -1,13 +1,7 @@
-"""What screen readers, keyboards and accessibility checkers (axe-core) need from the HTML book.
-
-- Charts are named and described by their figures in :mod:`coup1917.sphinx.charts.plotly_output`, which writes them.
-- Bibliography entries are list items: docutils marks them ``role="doc-biblioentry"``, a role deprecated in
-  DPUB-ARIA 1.1, which leaves the surrounding ``role="list"`` with no allowed children (axe: critical).
-- A hidden code cell's toggle is named by its visible words ("Show code cell source"), not myst-nb's
-  ``aria-label="Toggle hidden content"``, and holds them in ``<span>``s, not myst-nb's ``<p>``s, which a
-  ``<summary>`` may not contain (the W3C checker's error; myst-nb's style sheet keys on ``p``: edition.css
-  restates its rules for the spans), and two theme components (``templates/``) drop labels that hide their
-  visible words: WCAG 2.5.3, Label in Name.
+"""What screen readers and accessibility checkers need of the theme: bibliography entries as list items (docutils'
+``role="doc-biblioentry"``, deprecated in DPUB-ARIA 1.1, leaves ``role="list"`` without allowed children), and
+hidden code cells' toggles named by their visible words (WCAG 2.5.3) in ``<span>``s, not myst-nb's ``<p>``s, which
+a ``<summary>`` may not hold (edition.css restates myst-nb's rules for them); templates/ fix two theme components.
 """
 
 from __future__ import annotations

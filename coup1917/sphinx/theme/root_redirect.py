@@ -1,9 +1,6 @@
-"""The site's ``index.html``: a page that forwards to the book's root page (``chapters/index``).
-
-sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">`` there when the root page is elsewhere. A browser
-then asks for ``/favicon.ico``, which the site does not have, a 404 and a console error whenever the request
-beats the forward. This page names the edition's icon, has a language and a title, and links its target for a
-reader whose browser does not follow the forward. Written before sphinx-external-toc looks, which then leaves it.
+"""The site's ``index.html``, forwarding to the root page: sphinx-external-toc's bare ``<meta http-equiv="Refresh">``
+page names no icon, so the browser asks for a ``/favicon.ico`` the site lacks (a 404 in the console); this one
+names the edition's icon, has a language and a title, and links its target. Written before sphinx-external-toc looks.
 """
 
 from html import escape

@@ -1,16 +1,6 @@
-"""Two faults in the theme's scripts, each of which puts an error in the browser console on every page it touches.
-
-1. Sphinx 7.4 stores a script that an extension registers after the builder is set up (sphinx-thebe's and
-   sphinx-togglebutton's configuration snippets) twice: once with the filename ``None`` when it is added, and again
-   with ``''`` when ``prepare_writing`` re-adds the registry's scripts; the two compare unequal, so the page
-   declares ``THEBE_JS_URL`` twice ("Identifier 'THEBE_JS_URL' has already been declared"). Fixed upstream in
-   Sphinx 8.2.2 (https://github.com/sphinx-doc/sphinx/pull/13402); Jupyter Book 1 pins Sphinx 7.
-   :func:`drop_duplicate_scripts` keeps the first copy of each, and the build stops once a Sphinx with the fix is
-   installed, so that the work-around is removed rather than left to hide other duplicates.
-2. sphinx-book-theme hides the secondary sidebar (the page's contents) while a margin note is on screen, and looks
-   that sidebar up without checking that it exists; on a page without sections the theme leaves the sidebar out,
-   and each margin note scrolled into view throws "Cannot read properties of null (reading 'classList')".
-   :data:`SIDEBAR_STAND_IN` gives such a page an empty, hidden sidebar for the theme's script to find.
+"""Two faults of the theme's scripts, each an error in the browser console: a script registered after the builder
+is set up is declared twice (Sphinx 7.4, fixed in 8.2.2: :func:`drop_duplicate_scripts`), and sphinx-book-theme's
+script throws on a page without sections, where the secondary sidebar it hides near a margin note is missing.
 """
 
 import sphinx
@@ -19,6 +9,7 @@ from sphinx.errors import ExtensionError
 
 FIXED_IN = (8, 2, 2)  # sphinx-doc/sphinx#13402
 
+# An empty, hidden secondary sidebar for sphinx-book-theme's script to find on a page without sections.
 SIDEBAR_STAND_IN = """document.addEventListener("DOMContentLoaded", function () {
   if (document.querySelector("div.bd-sidebar-secondary")) { return; }
   var standIn = document.createElement("div");
@@ -30,16 +21,15 @@ SIDEBAR_STAND_IN = """document.addEventListener("DOMContentLoaded", function () 
 
 
 def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Keep the first of each script: Sphinx 7.4 stores one added after the builder is set up (sphinx-thebe's
+    configuration) with the filename None, then again with '' (https://github.com/sphinx-doc/sphinx/pull/13402)."""
     scripts = context.get("script_files")
     if scripts is None:
         return
-    seen, unique = set(), []
+    unique = {}
     for script in scripts:
-        key = (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(script)
-    scripts[:] = unique  # in place: Sphinx restores the list after each page
+        unique.setdefault((script.filename or "", script.priority, tuple(sorted(script.attributes.items()))), script)
+    scripts[:] = unique.values()  # in place: Sphinx restores the list after each page
 
 
 def setup(app: Sphinx) -> dict:
