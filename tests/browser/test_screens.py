@@ -278,8 +278,8 @@ def test_a_quoted_passage_keeps_nine_tenths_of_the_text_column(layouts, page, wi
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("page", [page for page in PAGES if "plotly-chart" in (HTML_DIR / page).read_text(
-    encoding="utf-8")])
+@pytest.mark.parametrize("page", [page for page in PAGES if (HTML_DIR / page).exists()
+                                  and "plotly-chart" in (HTML_DIR / page).read_text(encoding="utf-8")])
 def test_a_drawn_charts_labels_and_source_line_are_whole_and_apart(layouts, page, width):
     drawn = layouts(width, page)["drawn"]
     assert drawn is not None, f"{page}: no chart drawn"
