@@ -17,8 +17,6 @@ from bs4 import BeautifulSoup
 from coup1917.build.checks.html_text import Word, page_words
 
 EPUBCHECK_TIMEOUT = 300  # seconds; EPUBCheck takes about 10 s on this book
-_OPF = "{http://www.idpf.org/2007/opf}"
-_CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,11 @@ def spine_pages(epub: Path) -> list[tuple[str, str]]:
     """(path in the archive, XHTML) of every page in the EPUB's spine, in reading order."""
     with zipfile.ZipFile(epub) as archive:
         container = ElementTree.fromstring(archive.read("META-INF/container.xml"))
-        opf_path = container.find(f".//{_CONTAINER}rootfile").get("full-path")
+        opf_path = container.find(".//{*}rootfile").get("full-path")
         package = ElementTree.fromstring(archive.read(opf_path))
         base = posixpath.dirname(opf_path)
-        items = {item.get("id"): item.get("href") for item in package.iter(f"{_OPF}item")}
-        paths = [posixpath.join(base, items[ref.get("idref")]) for ref in package.iter(f"{_OPF}itemref")]
+        items = {item.get("id"): item.get("href") for item in package.iterfind(".//{*}item")}
+        paths = [posixpath.join(base, items[ref.get("idref")]) for ref in package.iterfind(".//{*}itemref")]
         return [(path, archive.read(path).decode("utf-8")) for path in paths]
 
 

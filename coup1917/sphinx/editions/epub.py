@@ -117,13 +117,22 @@ class edition_note(nodes.Element, nodes.General):
     """A margin note set as an EPUB footnote (``<aside epub:type="footnote">``)."""
 
 
-class edition_noteref(nodes.Inline, nodes.TextElement):
-    """The link to an :class:`edition_note`, at the start of the paragraph the note stands beside."""
+class OpenDropdowns(SphinxPostTransform):
+    """A chart's data dropdown becomes a plain block: e-readers show ``<details>`` unevenly, and sphinx-design's
+    summary (an inline SVG chevron) is not valid EPUB content."""
+
+    default_priority = 150  # before sphinx-design turns the dropdown into its HTML form (199)
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        for dropdown in list(self.document.findall(is_dropdown)):
+            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
 
 
-class MarginNotesAsFootnotes(SphinxPostTransform):
-    """Each margin note becomes a numbered EPUB footnote after the paragraph it stood beside, which e-readers open
-    as a pop-up from the note's number at the paragraph's start."""
+class ReaderFriendlyPages(SphinxPostTransform):
+    """Margin notes as numbered EPUB footnotes after the paragraph they stood beside (e-readers open them as pop-ups
+    from the number at the paragraph's start); chart images described; the code cells the HTML book hides left out
+    (the notebook is one download away from the HTML book); download links as their file names."""
 
     default_priority = 790
     builders = ("epub",)
@@ -142,31 +151,10 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
                 continue
             margin.parent.remove(margin)
             before = notes_after.get(id(paragraph), 0)
-            paragraph.insert(before, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
+            link = f'<a class="{EDITORIAL} noteref" epub:type="noteref" href="#{note_id}"><sup>{number}</sup></a>'
+            paragraph.insert(before, nodes.raw("", link, format="html"))
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1 + before, note)
             notes_after[id(paragraph)] = before + 1
-
-
-class OpenDropdowns(SphinxPostTransform):
-    """A chart's data dropdown becomes a plain block: e-readers show ``<details>`` unevenly, and sphinx-design's
-    summary (an inline SVG chevron) is not valid EPUB content."""
-
-    default_priority = 150  # before sphinx-design turns the dropdown into its HTML form (199)
-    builders = ("epub",)
-
-    def run(self, **kwargs) -> None:
-        for dropdown in list(self.document.findall(is_dropdown)):
-            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
-
-
-class ReaderFriendlyPages(SphinxPostTransform):
-    """Chart images described; the code cells the HTML book hides left out (the notebook is one download away from
-    the HTML book); download links as their file names."""
-
-    default_priority = 800
-    builders = ("epub",)
-
-    def run(self, **kwargs) -> None:
         for hidden_input in list(self.document.findall(HideCodeCellNode)):
             hidden_input.parent.remove(hidden_input)
         for image in list(self.document.findall(nodes.image)):
@@ -236,13 +224,6 @@ def depart_note(self, node: edition_note) -> None:
     self.body.append("</aside>\n")
 
 
-def visit_noteref(self, node: edition_noteref) -> None:
-    self.body.append(self.starttag(node, "a", "", href=f"#{node['refid']}", CLASS="noteref",
-                                   **{"epub:type": "noteref"}))
-    self.body.append(f"<sup>{node.astext()}</sup></a>")
-    raise nodes.SkipNode
-
-
 #: The stylesheets an EPUB page keeps: the epub theme's, Pygments' and the edition's. The others style the HTML
 #: book's interactive parts (buttons, Thebe, togglers), which the EPUB has not.
 EPUB_STYLESHEETS = ("epub.css", "pygments.css", STYLESHEET)
@@ -260,8 +241,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_epub)
     app.connect("builder-inited", prepare_epub, priority=400)  # before Sphinx checks the EPUB's settings
     app.add_node(edition_note, html=(visit_note, depart_note))
-    app.add_node(edition_noteref, html=(visit_noteref, None))
-    app.add_post_transform(MarginNotesAsFootnotes)
     app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
     app.add_post_transform(DataFramesAsTables)
