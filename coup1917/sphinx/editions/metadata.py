@@ -11,6 +11,7 @@ import posixpath
 import subprocess
 import time
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
@@ -22,8 +23,8 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from coup1917 import book
-
-CITATION_FILE = "CITATION.cff"
+from coup1917.sphinx.apparatus.editorial import is_text_page
+from coup1917.sphinx.apparatus.paragraphs import reading_order
 
 #: The licences CITATION.cff may name (SPDX identifiers), with the address of their text.
 LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
@@ -132,22 +133,20 @@ def source_date_epoch(book_dir: Path) -> int:
     """``SOURCE_DATE_EPOCH`` if set, else the date of the book's last commit, else (not a checkout) now."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
+    with suppress(FileNotFoundError):  # no git on the machine
         done = subprocess.run(["git", "-C", str(book_dir), "log", "-1", "--format=%ct"], capture_output=True,
                               text=True, timeout=30)
         if done.returncode == 0 and done.stdout.strip():
             # for the tools that read the variable themselves: Sphinx's EPUB builder
             os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
             return int(done.stdout)
-    except FileNotFoundError:  # no git on the machine
-        pass
     logger.info(f"{book_dir}: neither SOURCE_DATE_EPOCH nor a git checkout; the PDF and EPUB are dated now, so "
                 "two builds of these sources will differ")
     return int(time.time())
 
 
 def edition(book_dir: Path, edition_metadata: dict) -> Edition:
-    citation_path = book_dir / CITATION_FILE
+    citation_path = book_dir / "CITATION.cff"
     if not citation_path.is_file():
         raise ConfigError(f"{citation_path}: missing; the edition's title, version, editors, keywords and licence "
                           "are read from it")
@@ -175,9 +174,6 @@ def edition_of(app: Sphinx) -> Edition:
 
 def chapters(app: Sphinx) -> list[str]:
     """The text pages (the essay's chapters), in reading order."""
-    from coup1917.sphinx.apparatus.editorial import is_text_page
-    from coup1917.sphinx.apparatus.paragraphs import reading_order
-
     return [docname for docname in reading_order(app.env, app.config.root_doc)
             if is_text_page(app.env.metadata.get(docname, {}))]
 
