@@ -220,10 +220,6 @@ def visit_note(self, node: edition_note) -> None:
     self.body.append(self.starttag(node, "aside", "", **footnote))
 
 
-def depart_note(self, node: edition_note) -> None:
-    self.body.append("</aside>\n")
-
-
 #: The stylesheets an EPUB page keeps: the epub theme's, Pygments' and the edition's. The others style the HTML
 #: book's interactive parts (buttons, Thebe, togglers), which the EPUB has not.
 EPUB_STYLESHEETS = ("epub.css", "pygments.css", STYLESHEET)
@@ -240,7 +236,7 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(EditionEpubBuilder, override=True)
     app.connect("config-inited", configure_epub)
     app.connect("builder-inited", prepare_epub, priority=400)  # before Sphinx checks the EPUB's settings
-    app.add_node(edition_note, html=(visit_note, depart_note))
+    app.add_node(edition_note, html=(visit_note, lambda self, node: self.body.append("</aside>\n")))
     app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
     app.add_post_transform(DataFramesAsTables)
