@@ -91,9 +91,10 @@ def prepare_epub(app: Sphinx) -> None:
     """Once the EPUB builder is known to be the one: its version, stylesheet and cover."""
     if app.builder.name != "epub":
         return
-    app.config.version = edition_of(app).version  # EPUB 3 wants one; the HTML pages do not show it
-    app.config.html_static_path.append(str(STATIC_DIR))
     metadata = edition_of(app)
+    app.config.version = metadata.version  # EPUB 3 wants one; the HTML pages do not show it
+    app.config.html_static_path.append(str(STATIC_DIR))
+    # The cover, drawn from the record by the book's chart exporter, so it never disagrees with the title page.
     width, height = COVER_SIZE
     lines = [(metadata.title.replace(" — ", "<br>— "), 0.62, 56), (metadata.creator, 0.40, 40),
              ("Editors: " + ", ".join(metadata.editors), 0.33, 34)]
