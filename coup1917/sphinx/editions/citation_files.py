@@ -1,13 +1,6 @@
-"""Citation files a reference manager imports: BibTeX, RIS and CSL-JSON, for the edition and for each chapter.
-
-Each file is written from the one record (:mod:`coup1917.sphinx.editions.metadata`: ``CITATION.cff`` and
-``edition_metadata``) and the page's own record (title, position), the same the pages' citation tags carry: the
-edition as a book by its editors; a chapter as a chapter of it, its author the essay's, its editors the edition's.
-BibTeX is written by pybtex (which sphinxcontrib-bibtex already uses), RIS by rispy, CSL-JSON as CSL's JSON schema
-defines it. The HTML build writes them into ``cite/`` of the site; the download menu of the landing page and of
-each chapter offers them, each chapter ends with its formatted citation (and the form for a paragraph), and
-``{citation-files}`` (on the How to cite page) lists them all with the edition's BibTeX.
-"""
+"""Citation files for reference managers (BibTeX by pybtex, RIS by rispy, CSL-JSON), for the edition (a book by its
+editors) and each chapter (the essay author's chapter of it), from the record the pages' tags carry; written to
+``cite/``, offered in the download menus, listed by ``{citation-files}``; each chapter ends with its citation."""
 
 from __future__ import annotations
 
@@ -37,15 +30,12 @@ def key(page: Page) -> str:
     return f"coup1917-{file_stem(page)}"
 
 
-def _url(edition_url: str) -> dict:
-    """An address only when it is absolute (``html_baseurl`` set): a relative one means nothing in a file."""
-    return {"url": edition_url} if "://" in edition_url else {}
-
-
 def bibtex(edition: Edition, page: Page) -> str:
     date = edition.date.date()
+    # an address only when it is absolute (html_baseurl set), in every format: a relative one means nothing in a file
     fields = {"title": page.title, "year": str(date.year), "month": str(date.month), "publisher": edition.publisher,
-              "version": edition.version, "language": edition.language, **_url(page.url)}
+              "version": edition.version, "language": edition.language,
+              **({"url": page.url} if "://" in page.url else {})}
     editors = [Person("{" + name + "}") for name in edition.editors]  # a body, not a person's first and last names
     if page.kind == "edition":
         entry = Entry("book", fields=fields, persons={"author": editors})
@@ -64,17 +54,18 @@ def _csl_name(name: str, edition: Edition) -> dict:
     return {"family": " ".join(person.last_names), "given": " ".join(person.first_names + person.middle_names)}
 
 
-def csl_json(edition: Edition, page: Page) -> list[dict]:
+def csl_json(edition: Edition, page: Page) -> str:
     date = edition.date.date()
     item = {"id": key(page), "type": "book" if page.kind == "edition" else "chapter", "title": page.title,
             "author": [_csl_name(name, edition) for name in edition.authors(page)],
             "issued": {"date-parts": [[date.year, date.month, date.day]]}, "publisher": edition.publisher,
-            "version": edition.version, "language": edition.language, **({"URL": page.url} if "://" in page.url else {})}
+            "version": edition.version, "language": edition.language,
+            **({"URL": page.url} if "://" in page.url else {})}
     if page.kind != "edition":
         item |= {"container-title": edition.title, "editor": [{"literal": name} for name in edition.editors]}
         if page.position:
             item["chapter-number"] = str(page.position)
-    return [item]
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
 class _RisWriter(rispy.RisWriter):
@@ -86,32 +77,32 @@ class _RisWriter(rispy.RisWriter):
 
 def ris(edition: Edition, page: Page) -> str:
     date = edition.date.date()
+    names = [_csl_name(name, edition) for name in edition.authors(page)]  # "Family, Given" for a person, as RIS asks
     record = {"type_of_reference": "BOOK" if page.kind == "edition" else "CHAP", "id": key(page),
-              "title": page.title, "authors": [_ris_name(name, edition) for name in edition.authors(page)],
-              "year": str(date.year),
-              "date": date.strftime("%Y/%m/%d"), "publisher": edition.publisher, "edition": edition.version,
-              "language": edition.language, **({"urls": [page.url]} if "://" in page.url else {})}
+              "title": page.title, "authors": [name.get("literal") or f"{name['family']}, {name['given']}"
+                                               for name in names],
+              "year": str(date.year), "date": date.strftime("%Y/%m/%d"), "publisher": edition.publisher,
+              "edition": edition.version, "language": edition.language,
+              **({"urls": [page.url]} if "://" in page.url else {})}
     if page.kind != "edition":
         record |= {"secondary_title": edition.title, "secondary_authors": list(edition.editors)}
     return rispy.dumps([record], implementation=_RisWriter)
 
 
-def _ris_name(name: str, edition: Edition) -> str:
-    """"Family, Given" for a person, as RIS asks; a body's name as it is."""
-    person = _csl_name(name, edition)
-    return person.get("literal") or f"{person['family']}, {person['given']}"
-
-
-WRITERS = {"bib": bibtex, "ris": ris, "json": lambda edition, page: json.dumps(
-    csl_json(edition, page), ensure_ascii=False, indent=2) + "\n"}
+WRITERS = {"bib": bibtex, "ris": ris, "json": csl_json}
 
 
 def cited_pages(app: Sphinx) -> list[Page]:
     return [page_of(app, docname) for docname in [app.config.root_doc, *chapters(app)]]
 
 
+def _in_site(app: Sphinx) -> bool:
+    """The HTML site's build: the EPUB's pages are HTML too, but an e-book has no ``cite/`` files to link."""
+    return app.builder.format == "html" and app.builder.name != "epub"
+
+
 def write_files(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html" or app.builder.name == "epub":
+    if exception or not _in_site(app):
         return
     edition, directory = edition_of(app), Path(app.outdir) / CITE_DIR
     directory.mkdir(parents=True, exist_ok=True)
@@ -121,35 +112,27 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _file_links(app: Sphinx, fromdocname: str, page: Page) -> list[nodes.Node]:
-    links: list[nodes.Node] = []
-    for suffix, label in FORMATS.items():
-        uri = relative_uri(app.builder.get_target_uri(fromdocname), f"{CITE_DIR}/{file_stem(page)}.{suffix}")
-        links += [nodes.Text(", ")] if links else []
-        links.append(nodes.reference("", label, refuri=uri, classes=["citation-file"]))
-    return links
-
-
-def formatted_citation(edition: Edition, page: Page) -> str:
-    """The chapter in the form of the How to cite page; ``{paragraph}`` stands for a paragraph's number."""
-    author = ", ".join(edition.authors(page))
-    return (f"{author}, \u201c{page.title}\u201d, chapter {page.position} of {', '.join(edition.editors)} "
-            f"(eds.), {edition.title}, version {edition.version}, {edition.date.year}")
+    here = app.builder.get_target_uri(fromdocname)
+    links = [nodes.reference("", label, refuri=relative_uri(here, f"{CITE_DIR}/{file_stem(page)}.{suffix}"),
+                             classes=["citation-file"]) for suffix, label in FORMATS.items()]
+    return [node for link in links for node in (nodes.Text(", "), link)][1:]
 
 
 def add_citation(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """At the end of each chapter (HTML): how to cite it, by chapter and by paragraph, and its files."""
-    if app.builder.format != "html" or app.builder.name == "epub" or docname not in chapters(app):
+    """At the end of each chapter: how to cite it, by chapter and by paragraph, and its files."""
+    if not _in_site(app) or docname not in chapters(app):
         return
     edition, page = edition_of(app), page_of(app, docname)
+    editors = ", ".join(edition.editors)
     block = nodes.container("", classes=[EDITORIAL, "chapter-citation"])
     block += nodes.rubric("", "Cite this chapter")
-    block += nodes.paragraph("", formatted_citation(edition, page) + ".")
+    block += nodes.paragraph("", f"{edition.author}, \u201c{page.title}\u201d, chapter {page.position} of {editors} "
+                                 f"(eds.), {edition.title}, version {edition.version}, {edition.date.year}.")
     block += nodes.paragraph("", f"A paragraph: {edition.author}, \u201c{edition.essay}\u201d, \u00b6N, in "
-                                 f"{', '.join(edition.editors)} (eds.), {edition.title}, version {edition.version}, "
+                                 f"{editors} (eds.), {edition.title}, version {edition.version}, "
                                  f"{edition.date.year}, chapter {page.position}.")
     block += nodes.paragraph("", "For a reference manager: ", *_file_links(app, docname, page), nodes.Text("."))
-    section = next(doctree.findall(nodes.section), doctree)
-    section += block
+    next(doctree.findall(nodes.section), doctree).append(block)
 
 
 class CitationFilesDirective(Directive):
@@ -167,10 +150,9 @@ class citation_files_list(nodes.General, nodes.Element):
 def fill_list(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for placeholder in list(doctree.findall(citation_files_list)):
         edition, items = edition_of(app), nodes.bullet_list()
-        html = app.builder.format == "html" and app.builder.name != "epub"
         for page in cited_pages(app):
             label = "The edition" if page.kind == "edition" else f"Chapter {page.position}, {page.title}"
-            links = _file_links(app, docname, page) if html else [nodes.Text(
+            links = _file_links(app, docname, page) if _in_site(app) else [nodes.Text(
                 ", ".join(f"{CITE_DIR}/{file_stem(page)}.{suffix}" for suffix in FORMATS))]
             items += nodes.list_item("", nodes.paragraph("", f"{label}: ", *links))
         edition_bibtex = bibtex(edition, cited_pages(app)[0])

@@ -1,13 +1,6 @@
-"""The download menu of every page offers the chapter's executed notebook, the runnable zips, and the PDF, EPUB
-and TEI editions of the whole book. The extension writes the notebooks; the zips and the editions are made by the
-build and linked here by their names (:mod:`coup1917.book`).
-
-The theme lists a page's ``.ipynb`` only when a launch provider (Binder, JupyterHub...) is configured, which would
-point readers at the network. Instead the build copies the notebook myst-nb executed for the page, the one whose
-outputs the page shows, beside the page's source in ``_sources``. The theme's ".pdf" entry prints the page from
-the browser; it becomes the link to the PDF edition, which ``make pdf`` copies into the site's root, and the EPUB
-edition (``make epub``) follows it. The EPUB builder renders the same pages but has no download menu.
-"""
+"""The download menu of every page: the notebook myst-nb executed for it (the theme offers one only with a launch
+provider, which points readers at the network), the runnable zips, and the PDF, EPUB and TEI editions in place of
+the theme's "print this page" (:mod:`coup1917.book` names the files the build writes)."""
 
 from contextlib import suppress
 from pathlib import Path
@@ -21,20 +14,28 @@ from coup1917 import book
 
 
 def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The notebook with the outputs the page shows, beside the page's source in ``_sources``."""
     if app.builder.name == "epub":  # an e-book has no download menu, and an .ipynb has no place in it
         return
     notebooks = getattr(app.env, "mystnb_config", None)  # absent from a Sphinx build without myst-nb
     executed = notebooks and Path(notebooks.output_folder) / f"{pagename}.ipynb"
     if not executed or not executed.is_file():  # not a notebook page
         return
-    copy = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    # The outputs the page shows (myst-nb writes a notebook taken from its cache without them). Cell ids are
-    # random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so that two builds
-    # of one commit offer the same file.
-    notebook = executed_notebook(Path(app.env.doc2path(pagename)), executed, _cache_dir(notebooks))
+    notebook = None
+    if notebooks.execution_mode == "cache":
+        # myst-nb writes a notebook it takes from its cache without the outputs (myst-nb 1.4.0, myst_nb/sphinx_.py:
+        # nb_renderer.write_file gets it before merge_match_into_notebook): match them as myst-nb matches them.
+        with suppress(KeyError):
+            source = jupytext.read(Path(app.env.doc2path(pagename)), fmt="md:myst")
+            notebook = get_cache(Path(notebooks.execution_cache_path)).merge_match_into_notebook(source)[1]
+    if notebook is None:
+        notebook = nbformat.read(executed, as_version=4)
+    # Cell ids are random (nbformat gives each cell of a MyST page a new one as it reads it): number them, so that
+    # two builds of one commit offer the same file.
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
+    copy = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    copy.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, copy)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
@@ -71,24 +72,6 @@ def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, 
           if context.get("ipynb_source") else []),  # a notebook page (offer_notebook)
         menu_link(context, runnable, "Runnable book (.zip)", f"Every chapter {what}", "fa-file-zipper",
                   "runnable-book")]
-
-
-def executed_notebook(source: Path, written: Path, cache_dir: Path | None) -> nbformat.NotebookNode:
-    """The chapter with the outputs the book shows.
-
-    myst-nb writes the executed notebook (``written``), but when it takes the outputs from its execution cache it
-    writes the notebook as read, without them (myst-nb 1.4.0, ``myst_nb/sphinx_.py``: ``nb_renderer.write_file``
-    gets the notebook before ``merge_match_into_notebook``); the outputs are then taken from the cache, matched
-    as myst-nb matches them."""
-    if cache_dir is not None:
-        with suppress(KeyError):
-            return get_cache(cache_dir).merge_match_into_notebook(jupytext.read(source, fmt="md:myst"))[1]
-    return nbformat.read(written, as_version=4)
-
-
-def _cache_dir(notebooks) -> Path | None:
-    """myst-nb's execution cache, when it uses one."""
-    return Path(notebooks.execution_cache_path) if notebooks.execution_mode == "cache" else None
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,27 +1,13 @@
-"""The EPUB 3 edition: Sphinx's EPUB builder, made to carry the edition's rules onto e-readers.
-
-- **Metadata** from the edition's one record (:mod:`coup1917.sphinx.editions.metadata`): title, the essay's author, the
-  editors as contributors, publisher, rights, language, summary, keywords (``dc:subject``) and an identifier
-  derived from the title, version and date; the date is ``SOURCE_DATE_EPOCH``'s.
-- **A cover**, drawn from the same record by kaleido (the chart exporter the book already has), so it never
-  disagrees with the title page.
-- **Whose words are whose**: the pages carry the same ``editorial`` classes as the HTML book;
-  ``edition-epub.css`` sets the author's words in a serif and the editors' in a sans-serif, supplied headings in
-  brackets.
-- **Margin notes** become EPUB footnotes: an ``<aside epub:type="footnote">`` after the paragraph the note stood
-  beside, and a numbered ``epub:type="noteref"`` link at that paragraph's start, which e-readers open as a pop-up.
-- **Charts** are PNG images (:mod:`coup1917.sphinx.charts.plotly_output`) whose alt text is the figure's caption and
-  its text alternative; the data dropdowns are written as plain blocks, so the table is there on any reader.
-- **No scripts, no downloads**: e-readers need no JavaScript (a scripted EPUB must declare it, and most readers
-  ignore it), and the files a page offers for download are not part of an EPUB: their names stay as text.
-- **Reproducible**: the archive's entries carry the date of ``SOURCE_DATE_EPOCH``, not the files' times.
-"""
+"""The EPUB 3 edition: Sphinx's EPUB builder with the edition's record and a cover drawn from it, margin notes as
+EPUB footnotes, charts as images with alt text and their data shown, no scripts and no downloads (a scripted EPUB
+must declare it, and most readers ignore it), and an archive dated by ``SOURCE_DATE_EPOCH``."""
 
 from __future__ import annotations
 
 import html
 import os
 import time
+from contextlib import suppress
 from pathlib import Path
 from xml.dom import minidom
 
@@ -42,13 +28,13 @@ from coup1917.book.archive import write_zip
 from coup1917.sphinx.charts import export as chart_export
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.margins.placement import is_margin, paragraph_of
-from coup1917.sphinx.editions.metadata import Edition, edition_of
+from coup1917.sphinx.editions.metadata import edition_of
 from coup1917.sphinx.charts.plotly_output import CHART_IMAGE_CLASS, chart_alt_text, is_dropdown
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "epub_static"
-STYLESHEET = "edition-epub.css"
+STYLESHEET = "edition-epub.css"  # the author's words in a serif, the editors' in a sans-serif
 COVER_IMAGE = "_static/epub-cover.png"
 COVER_SIZE = (1200, 1800)  # pixels, the 2:3 of most e-book covers
 EDITORIAL_RED = "#7a1f1f"  # the headings' colour in the HTML book and the PDF
@@ -61,12 +47,11 @@ class EditionEpubBuilder(Epub3Builder):
         super().build_content()
         path = Path(self.outdir, "content.opf")
         package = minidom.parse(str(path))
-        metadata = package.getElementsByTagName("metadata")[0]
         before = package.getElementsByTagName("dc:creator")[0]
         for keyword in edition_of(self.app).keywords:
             subject = package.createElement("dc:subject")
             subject.appendChild(package.createTextNode(keyword))
-            metadata.insertBefore(subject, before)
+            before.parentNode.insertBefore(subject, before)
         path.write_bytes(package.toxml(encoding="UTF-8"))
 
     def toc_metadata(self, level: int, navpoints: list) -> dict:
@@ -85,41 +70,31 @@ class EditionEpubBuilder(Epub3Builder):
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
-    metadata: Edition = edition_of(app)
-    config.epub_title = metadata.title
-    config.epub_author = metadata.creator
-    config.epub_contributor = ", ".join(metadata.contributors)
-    config.epub_publisher = metadata.publisher
-    config.epub_copyright = metadata.rights
-    config.epub_language = metadata.language
-    config.epub_description = metadata.summary
-    config.epub_identifier = f"urn:{metadata.instance_id}"
-    config.epub_scheme = "uuid"
-    config.epub_uid = "edition-id"
-    config.epub_cover = (COVER_IMAGE, "epub-cover.html")
-    config.epub_css_files = [STYLESHEET]
-    config.epub_exclude_files = ["index.html"]  # sphinx-external-toc's redirect to the root page
-    config.epub_use_index = False  # the glossary is the book's index; a generated one lists its terms again
-    config.epub_show_urls = "no"  # an address spelled out after its link would stand in the text as words
-    config.epub_tocdepth = 2
-    # The whole table of contents, with paths from the package's root: with the root page in chapters/, Sphinx
-    # 7.4's default scope writes the navigation's links relative to chapters/ and they lead nowhere.
-    config.epub_tocscope = "includehidden"
+    metadata = edition_of(app)
+    settings = {
+        "title": metadata.title, "author": metadata.creator, "contributor": ", ".join(metadata.contributors),
+        "publisher": metadata.publisher, "copyright": metadata.rights, "language": metadata.language,
+        "description": metadata.summary, "identifier": f"urn:{metadata.instance_id}", "scheme": "uuid",
+        "uid": "edition-id", "cover": (COVER_IMAGE, "epub-cover.html"), "css_files": [STYLESHEET],
+        "exclude_files": ["index.html"],  # sphinx-external-toc's redirect to the root page
+        "use_index": False,  # the glossary is the book's index; a generated one lists its terms again
+        "show_urls": "no",  # an address spelled out after its link would stand in the text as words
+        "tocdepth": 2,
+        # The whole table of contents, with paths from the package's root: with the root page in chapters/, Sphinx
+        # 7.4's default scope writes the navigation's links relative to chapters/ and they lead nowhere.
+        "tocscope": "includehidden"}
+    for name, value in settings.items():
+        setattr(config, f"epub_{name}", value)
 
 
 def prepare_epub(app: Sphinx) -> None:
-    """What only the EPUB builder needs, once it is known to be the one: names, version, stylesheet, cover."""
+    """Once the EPUB builder is known to be the one: its version, stylesheet and cover."""
     if app.builder.name != "epub":
         return
-    app.config.version = edition_of(app).version  # EPUB 3 wants one; the HTML pages do not show it
-    app.config.html_static_path.append(str(STATIC_DIR))  # edition-epub.css
-    draw_cover(app)
-
-
-def draw_cover(app: Sphinx) -> None:
-    """The cover, from the edition's metadata: its title, the essay's author and the editors, in the editors'
-    sans-serif on the edition's red."""
     metadata = edition_of(app)
+    app.config.version = metadata.version  # EPUB 3 wants one; the HTML pages do not show it
+    app.config.html_static_path.append(str(STATIC_DIR))
+    # The cover, drawn from the record by the book's chart exporter, so it never disagrees with the title page.
     width, height = COVER_SIZE
     lines = [(metadata.title.replace(" — ", "<br>— "), 0.62, 56), (metadata.creator, 0.40, 40),
              ("Editors: " + ", ".join(metadata.editors), 0.33, 34)]
@@ -143,12 +118,22 @@ class edition_note(nodes.Element, nodes.General):
     """A margin note set as an EPUB footnote (``<aside epub:type="footnote">``)."""
 
 
-class edition_noteref(nodes.Inline, nodes.TextElement):
-    """The link to an :class:`edition_note`, at the start of the paragraph the note stands beside."""
+class OpenDropdowns(SphinxPostTransform):
+    """A chart's data dropdown becomes a plain block: e-readers show ``<details>`` unevenly, and sphinx-design's
+    summary (an inline SVG chevron) is not valid EPUB content."""
+
+    default_priority = 150  # before sphinx-design turns the dropdown into its HTML form (199)
+    builders = ("epub",)
+
+    def run(self, **kwargs) -> None:
+        for dropdown in list(self.document.findall(is_dropdown)):
+            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
 
 
-class MarginNotesAsFootnotes(SphinxPostTransform):
-    """Each margin note becomes a numbered EPUB footnote of the paragraph after it (EPUB only)."""
+class ReaderFriendlyPages(SphinxPostTransform):
+    """Margin notes as numbered EPUB footnotes after the paragraph they stood beside (e-readers open them as pop-ups
+    from the number at the paragraph's start); chart images described; the code cells the HTML book hides left out
+    (the notebook is one download away from the HTML book); download links as their file names."""
 
     default_priority = 790
     builders = ("epub",)
@@ -167,35 +152,10 @@ class MarginNotesAsFootnotes(SphinxPostTransform):
                 continue
             margin.parent.remove(margin)
             before = notes_after.get(id(paragraph), 0)
-            paragraph.insert(before, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
+            link = f'<a class="{EDITORIAL} noteref" epub:type="noteref" href="#{note_id}"><sup>{number}</sup></a>'
+            paragraph.insert(before, nodes.raw("", link, format="html"))
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1 + before, note)
             notes_after[id(paragraph)] = before + 1
-
-
-class OpenDropdowns(SphinxPostTransform):
-    """A chart's data dropdown becomes a plain block under its title (EPUB only): e-readers show ``<details>``
-    unevenly, and sphinx-design's summary markup (an inline SVG chevron) is not valid EPUB content.
-
-    Runs before sphinx-design turns the dropdown into its HTML form (priority 199)."""
-
-    default_priority = 150
-    builders = ("epub",)
-
-    def run(self, **kwargs) -> None:
-        for dropdown in list(self.document.findall(is_dropdown)):
-            dropdown.replace_self(nodes.container("", *dropdown.children, classes=["dropdown-content"]))
-
-
-class ReaderFriendlyPages(SphinxPostTransform):
-    """Chart images named and described; hidden code left out; download links as their file names (EPUB only).
-
-    A code cell the HTML book hides behind a button is the notebook's business, not the reader's of an e-book (the
-    notebook is one download away from the HTML book)."""
-
-    default_priority = 800
-    builders = ("epub",)
-
-    def run(self, **kwargs) -> None:
         for hidden_input in list(self.document.findall(HideCodeCellNode)):
             hidden_input.parent.remove(hidden_input)
         for image in list(self.document.findall(nodes.image)):
@@ -224,39 +184,27 @@ class DataFramesAsTables(SphinxPostTransform):
 
 
 def dataframe_table(html_text: str) -> nodes.table:
-    """The table of a pandas DataFrame's HTML output as a docutils table: header rows, then body rows (the index
-    in the first column, as pandas shows it)."""
+    """Header rows, then body rows, the index in the first column as pandas shows it."""
     table_html = BeautifulSoup(html_text, "html.parser").find("table")
-    head = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
-            for row in table_html.select("thead tr")]
-    body = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
-            for row in table_html.select("tbody tr")]
+    head, body = ([[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+                   for row in table_html.select(f"{part} tr")] for part in ("thead", "tbody"))
     columns = max(len(row) for row in head + body)
     numeric = [all(_is_number(row[i]) for row in body if i < len(row)) for i in range(columns)]
-    table = nodes.table(classes=["dataframe"])
-    group = nodes.tgroup(cols=columns)
-    table += group
-    group += [nodes.colspec(colwidth=1) for _ in range(columns)]
-
-    def rows(cells_of_rows):
-        for cells in cells_of_rows:
-            row = nodes.row()
-            for column, text in enumerate(cells + [""] * (columns - len(cells))):
-                row += nodes.entry("", nodes.paragraph(text, text), classes=["text-right"] if numeric[column] else [])
-            yield row
-
-    if head:
-        group += nodes.thead("", *rows(head))
-    group += nodes.tbody("", *rows(body))
-    return table
+    group = nodes.tgroup("", *(nodes.colspec(colwidth=1) for _ in range(columns)), cols=columns)
+    for part, cells_of_rows in ((nodes.thead, head), (nodes.tbody, body)):
+        rows = [nodes.row("", *(nodes.entry("", nodes.paragraph(text, text),
+                                            classes=["text-right"] if numeric[column] else [])
+                                for column, text in enumerate(cells + [""] * (columns - len(cells)))))
+                for cells in cells_of_rows]
+        if rows or part is nodes.tbody:
+            group += part("", *rows)
+    return nodes.table("", group, classes=["dataframe"])
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", ""))
-    except ValueError:
-        return False
-    return True
+    with suppress(ValueError):
+        return float(text.replace(",", "")) is not None
+    return False
 
 
 def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -271,17 +219,6 @@ def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def visit_note(self, node: edition_note) -> None:
     footnote = {"epub:type": "footnote"} if node.get("footnote", True) else {}
     self.body.append(self.starttag(node, "aside", "", **footnote))
-
-
-def depart_note(self, node: edition_note) -> None:
-    self.body.append("</aside>\n")
-
-
-def visit_noteref(self, node: edition_noteref) -> None:
-    self.body.append(self.starttag(node, "a", "", href=f"#{node['refid']}", CLASS="noteref",
-                                   **{"epub:type": "noteref"}))
-    self.body.append(f"<sup>{node.astext()}</sup></a>")
-    raise nodes.SkipNode
 
 
 #: The stylesheets an EPUB page keeps: the epub theme's, Pygments' and the edition's. The others style the HTML
@@ -300,9 +237,7 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(EditionEpubBuilder, override=True)
     app.connect("config-inited", configure_epub)
     app.connect("builder-inited", prepare_epub, priority=400)  # before Sphinx checks the EPUB's settings
-    app.add_node(edition_note, html=(visit_note, depart_note))
-    app.add_node(edition_noteref, html=(visit_noteref, None))
-    app.add_post_transform(MarginNotesAsFootnotes)
+    app.add_node(edition_note, html=(visit_note, lambda self, node: self.body.append("</aside>\n")))
     app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
     app.add_post_transform(DataFramesAsTables)
