@@ -15,8 +15,7 @@ def per_page(env: BuildEnvironment, name: str) -> dict:
 
 
 def keep_per_page(app: Sphinx, name: str) -> None:
-    """Keep the collection ``name`` right when a page is read again (its part dropped) or pages are read in
-    parallel (the parts merged)."""
+    """A page's part dropped when the page is read again, the parts of pages read in parallel merged."""
     app.connect("env-purge-doc", lambda app, env, docname: per_page(env, name).pop(docname, None))
     app.connect("env-merge-info", lambda app, env, docnames, other: per_page(env, name).update(
         {docname: part for docname, part in per_page(other, name).items() if docname in docnames}))

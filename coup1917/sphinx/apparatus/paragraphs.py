@@ -2,6 +2,8 @@
 link, editorial. A page's markers are placed as it is read; their numbers are filled in once every page has been
 read, in the table of contents' order, and every text page is written again when a page's count changes."""
 
+from itertools import accumulate
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -45,26 +47,20 @@ def _is_essay_paragraph(node: nodes.Node) -> bool:
 
 def reading_order(env: BuildEnvironment, root: str) -> list[str]:
     """The pages in the order of the table of contents, the root first."""
-    order: list[str] = []
-
-    def walk(docname: str) -> None:
+    order, stack = [], [root]
+    while stack:
+        docname = stack.pop()
         if docname not in order:
             order.append(docname)
-            for child in env.toctree_includes.get(docname, []):
-                walk(child)
-
-    walk(root)
+            stack += reversed(env.toctree_includes.get(docname, []))
     return order
 
 
 def offsets(env: BuildEnvironment, root: str) -> dict[str, int]:
     """For each text page, how many essay paragraphs come before it."""
-    counts, before, result = per_page(env, _COUNTS), 0, {}
-    for docname in reading_order(env, root):
-        if docname in counts:
-            result[docname] = before
-            before += counts[docname]
-    return result
+    counts = per_page(env, _COUNTS)
+    pages = [docname for docname in reading_order(env, root) if docname in counts]
+    return dict(zip(pages, accumulate((counts[docname] for docname in pages), initial=0)))
 
 
 def fill_in_numbers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -92,8 +88,7 @@ def visit_paragraph_number_html(self, node: paragraph_number) -> None:
 
 
 def visit_paragraph_number_typst(self, node: paragraph_number) -> None:
-    """The number in the editors' sans-serif, linked to How to cite (the paragraph's anchor is its id, which the
-    writer labels where a link leads to it)."""
+    """Linked to How to cite; the paragraph's anchor is its id, which the writer labels where a link leads to it."""
     self.body.append(f"#paragraph-number({node['number']}, <{label(*CITE_TARGET)}>)")
     raise nodes.SkipNode
 

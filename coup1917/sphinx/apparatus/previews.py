@@ -48,9 +48,8 @@ def _stable_script_names(app: Sphinx, env) -> None:
 
 
 def _ordered_references(app: Sphinx, exception: Exception | None) -> None:
-    """Sort each page's references before sphinx-tippy writes its preview script: it keeps them in sets, whose
-    order changes from one Python process to the next (hash randomisation), and would write the same previews in
-    another order in each build."""
+    """sphinx-tippy keeps each page's references in sets, whose order changes from one process to the next (hash
+    randomisation): sorted before it writes them, so that each build writes the same scripts."""
     for data in getattr(app.env, "tippy_data", {}).get("pages", {}).values():
         for key in ("refs_in_page", "custom_in_page", "wiki_titles", "dois", "rtd_urls"):
             if isinstance(data.get(key), set):

@@ -5,6 +5,7 @@ and in the editors' notes (a linked glossary term, or a form of an entry without
 
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 
 from docutils import nodes
@@ -14,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import split_explicit_title
+from sphinx.util.nodes import split_explicit_title, traverse_parent
 
 from coup1917.data import DataError, load_table, table_path
 from coup1917.sphinx.apparatus import keep_per_page, link, mark_matches, per_page
@@ -160,20 +161,17 @@ def _wrap_names(block: nodes.Element, pattern: re.Pattern, owner: dict[str, str]
             mention += mark
             found.append(owner[mark["printed"]])
     for text in list(block.findall(nodes.Text)):
-        if not _excluded(text.parent, block):
+        if not _excluded(text, block):
             found += [owner[match[0]] for match in mark_matches(
                 text, pattern, lambda match: register_mention(match[0], match[0], ref=owner[match[0]]))]
     return found
 
 
-def _excluded(node: nodes.Element, block: nodes.Element) -> bool:
-    """Editorial matter, a slip's mark (its printed words and reading) and the printed citation markers."""
-    while node is not block.parent:
-        if isinstance(node, (sic_mark, printed_citation, paragraph_number, register_mention)) or (
-                EDITORIAL in node["classes"]):
-            return True
-        node = node.parent
-    return False
+def _excluded(text: nodes.Text, block: nodes.Element) -> bool:
+    """Editorial matter, a slip's mark (its printed words and reading), the printed citation markers, names marked."""
+    within = takewhile(lambda node: node is not block.parent, traverse_parent(text.parent))
+    return any(isinstance(node, (sic_mark, printed_citation, paragraph_number, register_mention))
+               or EDITORIAL in node["classes"] for node in within)
 
 
 def _link_glossary(doctree: nodes.document, entries: dict[str, Entry]) -> None:

@@ -6,6 +6,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util.nodes import traverse_parent
 
 from coup1917.sphinx.apparatus import keep_per_page, link, per_page
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
@@ -68,9 +69,7 @@ def add_margin_notes(app: Sphinx, doctree: nodes.document) -> None:
     """Put a margin note (HTML only) beside each block that holds marks: the reading and reason of each."""
     blocks: dict[nodes.Element, list[sic_mark]] = {}
     for mark in doctree.findall(sic_mark):
-        block = mark
-        while not isinstance(block.parent, (nodes.section, nodes.document)):
-            block = block.parent
+        block = next(node for node in traverse_parent(mark) if isinstance(node.parent, (nodes.section, nodes.document)))
         blocks.setdefault(block, []).append(mark)
     for block, marks in blocks.items():
         margin = nodes.sidebar("", *[nodes.paragraph("", "", nodes.strong("", "Textual note. "),
