@@ -113,21 +113,22 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
     _link_glossary(doctree, entries)
     if not is_text_page(env.metadata[env.docname]):
         return
-    # one pattern for every name form, the longest first (so "Left SRs" is not read as "SRs")
+    # one pattern for every name form, the longest first (so "Left SRs" is not read as "SRs"); without any, none
     owner = {form: entry.id for entry in entries.values() for form in entry.name_forms}
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(owner, key=len, reverse=True)))
-                         + r")(?![\w-])") if owner else None
+                         + r")(?![\w-])" if owner else "(?!)")
     by_term = {entry.glossary_term.casefold(): entry.id for entry in entries.values() if entry.glossary_term}
     # the essay paragraph the nodes so far belong to, the notes since, each name found (a note's paragraph known later)
     index, notes, found = 0, [], []
     for node in list(doctree.findall(nodes.Element)):
         if isinstance(node, paragraph_number):
-            index, block, where = node["index"], node.parent, "text"
+            index = node["index"]
             for note in notes:  # a note belongs to the paragraph after it
                 note["paragraph_index"] = index
             notes = []
+            found += [(ref, "text", index) for ref in _wrap_names(node.parent, pattern, owner)]
         elif isinstance(node, nodes.table) and EDITORIAL not in node["classes"]:
-            block, where = node, "table"
+            found += [(ref, "table", index) for ref in _wrap_names(node, pattern, owner)]
         elif is_margin(node) and not isinstance(node.parent, addnodes.only):  # not a slip's note (HTML only)
             notes.append(node)
             node["paragraph_index"] = index  # the page's last paragraph unless a later one claims it
@@ -137,15 +138,9 @@ def mark_mentions(app: Sphinx, doctree: nodes.document) -> None:
                 if ref:
                     refs.add(ref)
                     xref[:] = [register_mention("", "", *xref.children, ref=ref)]
-            if pattern:
-                refs |= {owner[match[0]] for text in node.findall(nodes.Text) for match in
-                         pattern.finditer(text.astext()) if not entries[owner[match[0]]].glossary_term}
+            refs |= {owner[match[0]] for text in node.findall(nodes.Text) for match in pattern.finditer(text.astext())
+                     if not entries[owner[match[0]]].glossary_term}
             found += [(ref, "note", node) for ref in sorted(refs)]
-            continue
-        else:
-            continue
-        if pattern:
-            found += [(ref, where, index) for ref in _wrap_names(block, pattern, owner)]
     per_page(env, _ENV_KEY)[env.docname] = [{"docname": env.docname, "ref": ref, "where": where,
                                              "index": at["paragraph_index"] if where == "note" else at}
                                             for ref, where, at in found]
