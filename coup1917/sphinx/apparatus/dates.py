@@ -3,6 +3,7 @@
 "October 24 (old calendar)" marked in place, words unchanged, with its day in both calendars for the TEI's <date>."""
 
 import re
+from functools import partial
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -19,19 +20,17 @@ ESSAY_YEAR = 1917
 _ESSAY_DATE_WORDS = re.compile(r"\b(?P<month>" + "|".join(MONTHS) + r") (?P<day>\d{1,2}) \(old calendar\)")
 
 
-def _date_role(render):
-    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
-        try:
-            rendered = render(text)
-        except ValueError as error:
-            message = inliner.reporter.error(f"{{{name}}}: {error}", line=lineno)
-            return [inliner.problematic(rawtext, rawtext, message)], [message]
-        written = text.strip()
-        # for writers that encode dates (the TEI): the New Style day, and the Old Style one when Russians wrote that
-        calendars = {"when": new_style_of(written).isoformat()}
-        calendars |= {"old_style": written} if calendar_of(written) == "OS" else {}
-        return [nodes.inline(rawtext, rendered, classes=[EDITION_DATE], **calendars)], []
-    return role
+def _date_role(render, name, rawtext, text, lineno, inliner, options=None, content=None):
+    try:
+        rendered = render(text)
+    except ValueError as error:
+        message = inliner.reporter.error(f"{{{name}}}: {error}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    written = text.strip()
+    # for writers that encode dates (the TEI): the New Style day, and the Old Style one when Russians wrote that
+    calendars = {"when": new_style_of(written).isoformat()}
+    calendars |= {"old_style": written} if calendar_of(written) == "OS" else {}
+    return [nodes.inline(rawtext, rendered, classes=[EDITION_DATE], **calendars)], []
 
 
 def _essay_date(match: re.Match) -> nodes.inline:
@@ -51,6 +50,6 @@ def mark_essay_dates(app: Sphinx, doctree: nodes.document) -> None:
 def setup(app: Sphinx) -> dict:
     # After the paragraph numbers (700), which tell the essay's paragraphs; before the register's names (750).
     app.connect("doctree-read", mark_essay_dates, priority=740)
-    app.add_role("oldstyle", _date_role(dual_date))
-    app.add_role("date", _date_role(as_written))
+    app.add_role("oldstyle", partial(_date_role, dual_date))
+    app.add_role("date", partial(_date_role, as_written))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
