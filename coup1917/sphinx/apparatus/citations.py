@@ -1,16 +1,6 @@
-"""Citations in author-year style, and the essay's own citation markers linked without changing their words.
-
-``{printed-cite}`(The Russian Revolution) <pipes1990>``` keeps the essay's printed marker as the visible text
-(it stays the author's words) and makes it a link to the entry in the bibliography. Underneath it is
-sphinxcontrib-bibtex's own ``cite:p`` role, so the entry is listed in the bibliography and an unknown key fails
-the build with the file and line, as for any other citation; once references are resolved, the formatted citation
-("Pipes 1990") is swapped for the printed words.
-
-The bibliography page lists the works with author-year labels ("Pipes 1990"), in the alphabetical order of the labels,
-through the pybtex style of :mod:`coup1917.book.citations`, registered here under the name ``edition_author_year``.
-"""
-
-from __future__ import annotations
+"""Author-year citations (pybtex style ``edition_author_year``, :mod:`coup1917.book.citations`), and the essay's
+own markers: ``{printed-cite}`(The Russian Revolution) <pipes1990>``` is sphinxcontrib-bibtex's ``cite:p`` (the
+entry listed, an unknown key failing the build) shown in the printed words, which stay the author's."""
 
 from docutils import nodes
 from docutils.parsers.rst import roles

@@ -1,27 +1,15 @@
-"""Give everything the editors add the CSS class ``editorial``.
-
-The rule of the edition: the author's words are the copy-text and nothing else is. A page holds the author's words
-only if its front matter says ``copy-text: true``; on any other page (front matter, apparatus) the whole content
-is editorial. On a text page these are the editors': every section heading (the division into chapters is
-editorial), margin notes, admonitions, footnotes and their markers, rubrics, figures, Jupyter cells and their
-outputs, and any block written as ``:::{div} editorial``. The fidelity test reads the built HTML by the same rule,
-so a word added without the mark is reported as an alteration of the text.
-"""
+"""Give everything the editors add the CSS class ``editorial``: a whole page unless its front matter says
+``copy-text: true``; on such a page its section headings, notes, admonitions, footnotes, rubrics, figures, code cells
+and ``:::{div} editorial`` blocks. The fidelity test reads the HTML by the same rule."""
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
 EDITORIAL = "editorial"
 TEXT_PAGE_FLAG = "copy-text"
-
-_EDITORIAL_NODE_TYPES = (
-    nodes.sidebar,  # {margin} and {sidebar}
-    nodes.Admonition,
-    nodes.footnote,
-    nodes.footnote_reference,
-    nodes.rubric,
-    nodes.figure,
-)
+#: {margin} and {sidebar}, admonitions, footnotes and their markers, rubrics, figures.
+_EDITORIAL_NODE_TYPES = (nodes.sidebar, nodes.Admonition, nodes.footnote, nodes.footnote_reference, nodes.rubric,
+                         nodes.figure)
 
 
 def is_text_page(metadata: dict) -> bool:
@@ -34,21 +22,14 @@ def mark_editorial(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(child, nodes.Element):
                 child["classes"].append(EDITORIAL)
         return
-    for node in list(doctree.findall(nodes.Element)):
-        if _is_editorial(node) and EDITORIAL not in node["classes"]:
+    for node in list(doctree.findall(_is_editorial)):
+        if EDITORIAL not in node["classes"]:
             node["classes"].append(EDITORIAL)
-            if isinstance(node, nodes.title):
-                _bracket(node)
+            if isinstance(node, nodes.title):  # a span the stylesheet sets in square brackets: supplied matter
+                node[:] = [nodes.inline("", "", *node.children, classes=["edition-supplied"])]
 
 
-def _bracket(title: nodes.title) -> None:
-    """Wrap a heading's text so the stylesheet can set it in square brackets, the sign of supplied matter."""
-    supplied = nodes.inline("", "", *title.children, classes=["edition-supplied"])
-    title.children = []
-    title += supplied
-
-
-def _is_editorial(node: nodes.Element) -> bool:
+def _is_editorial(node: nodes.Node) -> bool:
     if isinstance(node, nodes.title):
         return isinstance(node.parent, nodes.section)
     if isinstance(node, nodes.container):

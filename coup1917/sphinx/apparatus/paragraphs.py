@@ -1,19 +1,8 @@
-"""Paragraph numbers: the essay's paragraphs numbered ¶1 to ¶n through the whole book, citable one by one.
+"""The essay's paragraphs numbered ¶1 to ¶n across the chapters, each with an anchor (``#para-5``) and a "cite"
+link, editorial. A page's markers are placed as it is read; their numbers are filled in once every page has been
+read, in the table of contents' order, and every text page is written again when a page's count changes."""
 
-On a text page (front matter ``copy-text: true``) every paragraph of the author's words gets a marker at its start:
-the paragraph's number, a link to the paragraph's stable anchor (``#para-5``) and a "cite" link to the How to cite
-page. The marker is editorial (it has the class ``editorial``, so the fidelity check drops it); the author's title
-lines, the navigation at the foot of the essay and the table are not paragraphs and are not numbered, while a block
-quotation is numbered as the paragraph it is.
-
-Numbers run on across the chapter division, in the book's reading order. A page only knows how many paragraphs it
-has when it is read, so each marker records its page and its place on the page (``doctree-read``), and the number
-is filled in once every page has been read (``doctree-resolved``), from the table of contents' order. That works
-the same for the HTML pages, resolved one by one, and for the PDF, resolved as one tree. When a page's count
-changes, every text page is written again (``env-updated``) so that no page keeps a stale number.
-"""
-
-from __future__ import annotations
+from itertools import accumulate
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -37,21 +26,20 @@ class paragraph_number(nodes.inline):
 
 def number_paragraphs(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
-    counts = per_page(env, _COUNTS)
-    if not is_text_page(env.metadata[env.docname]):
-        return
-    paragraphs = [paragraph for paragraph in doctree.findall(nodes.paragraph) if _is_essay_paragraph(paragraph)]
-    for index, paragraph in enumerate(paragraphs, start=1):
-        paragraph.insert(0, paragraph_number("", "", classes=["paragraph-number", EDITORIAL],
-                                             docname=env.docname, index=index))
-    counts[env.docname] = len(paragraphs)
+    if is_text_page(env.metadata[env.docname]):
+        paragraphs = list(doctree.findall(_is_essay_paragraph))
+        for index, paragraph in enumerate(paragraphs, start=1):
+            paragraph.insert(0, paragraph_number("", "", classes=["paragraph-number", EDITORIAL],
+                                                 docname=env.docname, index=index))
+        per_page(env, _COUNTS)[env.docname] = len(paragraphs)
 
 
-def _is_essay_paragraph(paragraph: nodes.paragraph) -> bool:
-    node: nodes.Node | None = paragraph
+def _is_essay_paragraph(node: nodes.Node) -> bool:
+    """A paragraph of the author's words, not in a table or a list (a block quotation is a paragraph of the essay)."""
+    if not isinstance(node, nodes.paragraph):
+        return False
     while node is not None and not isinstance(node, nodes.document):
-        classes = set(getattr(node, "get", lambda *_: [])("classes", []))
-        if EDITORIAL in classes or classes & NOT_PARAGRAPHS or isinstance(node, (nodes.table, nodes.list_item)):
+        if {EDITORIAL, *NOT_PARAGRAPHS} & set(node["classes"]) or isinstance(node, (nodes.table, nodes.list_item)):
             return False
         node = node.parent
     return True
@@ -59,65 +47,48 @@ def _is_essay_paragraph(paragraph: nodes.paragraph) -> bool:
 
 def reading_order(env: BuildEnvironment, root: str) -> list[str]:
     """The pages in the order of the table of contents, the root first."""
-    order: list[str] = []
-
-    def walk(docname: str) -> None:
-        if docname in order:
-            return
-        order.append(docname)
-        for child in env.toctree_includes.get(docname, []):
-            walk(child)
-
-    walk(root)
+    order, stack = [], [root]
+    while stack:
+        docname = stack.pop()
+        if docname not in order:
+            order.append(docname)
+            stack += reversed(env.toctree_includes.get(docname, []))
     return order
 
 
 def offsets(env: BuildEnvironment, root: str) -> dict[str, int]:
     """For each text page, how many essay paragraphs come before it."""
-    counts, before, result = per_page(env, _COUNTS), 0, {}
-    for docname in reading_order(env, root):
-        if docname in counts:
-            result[docname] = before
-            before += counts[docname]
-    return result
+    counts = per_page(env, _COUNTS)
+    pages = [docname for docname in reading_order(env, root) if docname in counts]
+    return dict(zip(pages, accumulate((counts[docname] for docname in pages), initial=0)))
 
 
 def fill_in_numbers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     page_offsets = offsets(app.env, app.config.root_doc)
     for marker in doctree.findall(paragraph_number):
-        number = page_offsets[marker["docname"]] + marker["index"]
-        marker["number"] = number
-        marker.parent["ids"].append(ANCHOR.format(number))
+        marker["number"] = page_offsets[marker["docname"]] + marker["index"]
+        marker.parent["ids"].append(ANCHOR.format(marker["number"]))
 
 
 def rewrite_when_numbers_move(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    current = offsets(env, app.config.root_doc)
-    previous = getattr(env, _WRITTEN, None)
+    current, previous = offsets(env, app.config.root_doc), getattr(env, _WRITTEN, None)
     setattr(env, _WRITTEN, current)
     return sorted(current) if previous is not None and previous != current else []
 
 
-# --- Writers ----------------------------------------------------------------------------------------------------
-
-def _citation_hint(number: int, edition: str) -> str:
-    return f"Cite this paragraph: the essay's author and title, ¶{number}, in {edition} (How to cite gives the form)"
-
-
 def visit_paragraph_number_html(self, node: paragraph_number) -> None:
     number = node["number"]
-    cite_page, cite_anchor = CITE_TARGET
-    cite_uri = self.builder.get_relative_uri(self.builder.current_docname, cite_page) + "#" + cite_anchor
-    self.body.append(self.starttag(node, "span", ""))
-    self.body.append(f'<a class="paragraph-link" href="#{ANCHOR.format(number)}" '
-                     f'title="Paragraph {number}: a link to this paragraph">¶{number}</a> ')
-    self.body.append(f'<a class="paragraph-cite" href="{cite_uri}" title="{self.attval(_citation_hint(number, self.config.html_title))}">'
-                     f'cite</a></span> ')
+    cite_uri = self.builder.get_relative_uri(self.builder.current_docname, CITE_TARGET[0]) + "#" + CITE_TARGET[1]
+    hint = (f"Cite this paragraph: the essay's author and title, ¶{number}, in {self.config.html_title} "
+            "(How to cite gives the form)")
+    self.body.append(self.starttag(node, "span", "") + f'<a class="paragraph-link" href="#{ANCHOR.format(number)}" '
+                     f'title="Paragraph {number}: a link to this paragraph">¶{number}</a> <a class="paragraph-cite" '
+                     f'href="{cite_uri}" title="{self.attval(hint)}">cite</a></span> ')
     raise nodes.SkipNode
 
 
 def visit_paragraph_number_typst(self, node: paragraph_number) -> None:
-    """The number in the editors' sans-serif, linked to How to cite (the paragraph's anchor is the paragraph's id,
-    which the writer labels where a link leads to it)."""
+    """Linked to How to cite; the paragraph's anchor is its id, which the writer labels where a link leads to it."""
     self.body.append(f"#paragraph-number({node['number']}, <{label(*CITE_TARGET)}>)")
     raise nodes.SkipNode
 

@@ -1,21 +1,6 @@
-"""Hover previews: a glossary term shows its definition, a citation its bibliography entry, a cross-reference the
-first lines of its target, on hover and on keyboard focus (and on a tap: static/reading.js).
-
-The previews are sphinx-tippy's (https://github.com/sphinx-extensions2/sphinx-tippy), set up for an edition that
-works offline:
-
-- tippy.js and Popper are served from the book's own ``_static`` (pinned in package.json, installed by ``npm ci``),
-  not from unpkg.com, sphinx-tippy's default;
-- its Wikipedia and DOI previews are off: they fetch from the network while the book builds;
-- a citation's preview is its bibliography entry (``div.citation``, added to the elements a preview may show);
-- each page's preview data, which sphinx-tippy names ``<page>.<uuid4>.js`` so that a new build never reuses a
-  browser's cached copy, gets a name that does not change between two builds of one commit (the book is
-  reproducible). sphinx-tippy 0.4.3 has no setting for that (its own TODO, pointing at
-  https://github.com/sphinx-doc/sphinx/issues/11133), so :func:`_stable_script_names` replaces the module's
-  ``uuid4`` with a digest of the pages' sources; a version other than 0.4.3 stops the build, to be checked.
-"""
-
-from __future__ import annotations
+"""Hover previews (sphinx-tippy) for an edition that works offline: tippy.js and Popper served from ``_static``
+(package.json pins them), no Wikipedia or DOI previews (they fetch while the book builds), a citation previewing its
+bibliography entry, and per-page scripts named the same in two builds of one commit (the book is reproducible)."""
 
 import hashlib
 import shutil
@@ -35,27 +20,26 @@ SCRIPTS = {
     "tippy-bundle.umd.min.js": ROOT / "node_modules" / "tippy.js" / "dist" / "tippy-bundle.umd.min.js",
 }
 SPHINX_TIPPY_CACHES = ("tippy_wiki_cache.json", "tippy_doi_cache.json", "tippy_rtd_cache.json")
-#: sphinx-tippy's default elements, and the bibliography's entries.
-TIP_SELECTOR = "figure, table, img, p, aside, div.admonition, div.literal-block-wrapper, div.citation"
 
 
 def _configure(app: Sphinx, config) -> None:
     if sphinx_tippy.__version__ != SPHINX_TIPPY_VERSION:
-        raise ExtensionError(f"coup1917.sphinx.apparatus.previews was written for sphinx-tippy {SPHINX_TIPPY_VERSION}, not "
-                             f"{sphinx_tippy.__version__}: check how it names its per-page scripts, then update")
+        raise ExtensionError(f"coup1917.sphinx.apparatus.previews was written for sphinx-tippy {SPHINX_TIPPY_VERSION}, "
+                             f"not {sphinx_tippy.__version__}: check how it names its per-page scripts, then update")
     for source in SCRIPTS.values():
         if not source.is_file():
             raise ExtensionError(f"{source} is missing: `make book` installs it with `npm ci` (package.json)")
     config.tippy_js = tuple(SCRIPTS)
     config.tippy_enable_wikitips = False
     config.tippy_enable_doitips = False
-    config.tippy_tip_selector = TIP_SELECTOR
+    # sphinx-tippy's default elements, and the bibliography's entries
+    config.tippy_tip_selector = "figure, table, img, p, aside, div.admonition, div.literal-block-wrapper, div.citation"
     config.tippy_props = {"placement": "auto-start", "maxWidth": 360, "interactive": True}
 
 
 def _stable_script_names(app: Sphinx, env) -> None:
-    """Name the scripts after a digest of the pages' sources: the same for two builds of one commit, new when a
-    page changes."""
+    """sphinx-tippy names each page's script ``<page>.<uuid4>.js`` and 0.4.3 has no setting for it (its TODO, after
+    https://github.com/sphinx-doc/sphinx/issues/11133): a digest of the pages' sources instead, new when one changes."""
     digest = hashlib.sha256()
     for docname in sorted(env.found_docs):
         digest.update(docname.encode() + b"\0" + Path(env.doc2path(docname)).read_bytes())
@@ -64,9 +48,8 @@ def _stable_script_names(app: Sphinx, env) -> None:
 
 
 def _ordered_references(app: Sphinx, exception: Exception | None) -> None:
-    """Sort each page's references before sphinx-tippy writes its preview script: it keeps them in sets, whose
-    order changes from one Python process to the next (hash randomisation), and would write the same previews in
-    another order in each build."""
+    """sphinx-tippy keeps each page's references in sets, whose order changes from one process to the next (hash
+    randomisation): sorted before it writes them, so that each build writes the same scripts."""
     for data in getattr(app.env, "tippy_data", {}).get("pages", {}).values():
         for key in ("refs_in_page", "custom_in_page", "wiki_titles", "dois", "rtd_urls"):
             if isinstance(data.get(key), set):

@@ -1,24 +1,14 @@
-"""Slips of the copy-text: marked in place, listed on the Textual notes page, switchable by the reader.
-
-In a chapter, ``{sic}`as printed :: reading :: reason``` marks a slip. The words as printed stay in the reading
-text as the author's (no editorial class), followed by a small marker; the reading and the reason are editorial:
-in HTML they show on hover, in a margin note beside the block and, when the reader switches the text to
-"corrected", in place of the printed words; in the PDF they become a footnote. A mark without its reading or its
-reason stops the build with the file and line.
-
-``{textual-notes}`` (a directive, on the Textual notes page) lists every mark of the book, collected in the build
-environment as the chapters are read, so the list is never kept by hand.
-"""
-
-from __future__ import annotations
+"""Slips of the copy-text: ``{sic}`as printed :: reading :: reason``` keeps the printed words as the author's, with
+a marker; the reading and reason are editorial (HTML: on hover, in a margin note, in place when the reader switches
+to "corrected"; PDF: a footnote). ``{textual-notes}`` lists every mark of the book, collected as pages are read."""
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import traverse_parent
 
-from coup1917.sphinx.apparatus import keep_per_page, per_page
+from coup1917.sphinx.apparatus import keep_per_page, link, per_page
 from coup1917.sphinx.apparatus.editorial import EDITORIAL
 from coup1917.sphinx.editions.typst_writer import escape
 
@@ -43,12 +33,12 @@ def sic_role(name, rawtext, text, lineno, inliner, options=None, content=None):
             f"write {{{name}}}`as printed {SEPARATOR} reading {SEPARATOR} reason`", line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     printed, reading, reason = parts
-    env: BuildEnvironment = inliner.document.settings.env
+    words = {"printed": printed, "reading": reading, "reason": reason}
+    env = inliner.document.settings.env
     mark_id = f"sic-{env.new_serialno('sic') + 1}"
-    per_page(env, _ENV_KEY).setdefault(env.docname, []).append(
-        {"docname": env.docname, "line": lineno, "id": mark_id, "printed": printed, "reading": reading,
-         "reason": reason})
-    mark = sic_mark(rawtext, "", ids=[mark_id], classes=["sic"], printed=printed, reading=reading, reason=reason)
+    per_page(env, _ENV_KEY).setdefault(env.docname, []).append({"docname": env.docname, "line": lineno,
+                                                                 "id": mark_id, **words})
+    mark = sic_mark(rawtext, "", ids=[mark_id], classes=["sic"], **words)
     mark += nodes.inline(printed, printed, classes=["sic-printed"])
     mark += nodes.inline(reading, reading, classes=["sic-reading", EDITORIAL])
     mark += nodes.inline(_MARKER, _MARKER, classes=["sic-marker", EDITORIAL])
@@ -60,14 +50,8 @@ def _note_text(mark: sic_mark) -> str:
     return f"As printed: \u201c{mark['printed']}\u201d. Read \u201c{mark['reading']}\u201d: {reason}"
 
 
-# --- In place -------------------------------------------------------------------------------------------------
-
 def visit_sic_html(self, node: sic_mark) -> None:
     self.body.append(self.starttag(node, "span", "", title=_note_text(node)))
-
-
-def depart_sic_html(self, node: sic_mark) -> None:
-    self.body.append("</span>")
 
 
 def visit_sic_typst(self, node: sic_mark) -> None:
@@ -83,26 +67,18 @@ def visit_sic_text(self, node: sic_mark) -> None:
 
 def add_margin_notes(app: Sphinx, doctree: nodes.document) -> None:
     """Put a margin note (HTML only) beside each block that holds marks: the reading and reason of each."""
-    blocks: dict[int, tuple[nodes.Element, list[sic_mark]]] = {}
+    blocks: dict[nodes.Element, list[sic_mark]] = {}
     for mark in doctree.findall(sic_mark):
-        block = mark
-        while not isinstance(block.parent, (nodes.section, nodes.document)):
-            block = block.parent
-        blocks.setdefault(id(block), (block, []))[1].append(mark)
-    for block, marks in blocks.values():
-        margin = nodes.sidebar("", classes=["margin", "sic-notes", EDITORIAL])
-        for mark in marks:
-            margin += nodes.paragraph("", "", nodes.strong("", "Textual note. "), nodes.Text(_note_text(mark)))
-        only_html = addnodes.only(expr="html")
-        only_html += margin
-        block.parent.insert(block.parent.index(block), only_html)
+        block = next(node for node in traverse_parent(mark) if isinstance(node.parent, (nodes.section, nodes.document)))
+        blocks.setdefault(block, []).append(mark)
+    for block, marks in blocks.items():
+        margin = nodes.sidebar("", *[nodes.paragraph("", "", nodes.strong("", "Textual note. "),
+                                                     nodes.Text(_note_text(mark))) for mark in marks],
+                               classes=["margin", "sic-notes", EDITORIAL])
+        block.parent.insert(block.parent.index(block), addnodes.only("", margin, expr="html"))
 
-
-# --- The Textual notes page ------------------------------------------------------------------------------------
 
 class TextualNotesDirective(Directive):
-    has_content = False
-
     def run(self):
         return [textual_notes_list("")]
 
@@ -111,39 +87,24 @@ def fill_textual_notes(app: Sphinx, doctree: nodes.document, fromdocname: str) -
     marks = sorted((mark for page in per_page(app.env, _ENV_KEY).values() for mark in page),
                    key=lambda mark: (mark["docname"], mark["line"]))  # chapters are numbered
     for placeholder in doctree.findall(textual_notes_list):
-        placeholder.replace_self(_table(app, fromdocname, marks))
+        body = nodes.tbody()
+        for mark in marks:
+            where = f"{app.env.titles[mark['docname']].astext()}, source line {mark['line']}"
+            body += _row(link(app, fromdocname, where, mark["docname"], mark["id"]), mark["printed"], mark["reading"],
+                         mark["reason"])
+        group = nodes.tgroup("", *(nodes.colspec(colwidth=width) for width in (25, 20, 20, 35)), cols=4)
+        group += [nodes.thead("", _row("Where", "As printed", "Reading", "Reason")), body]
+        placeholder.replace_self(nodes.table("", group, classes=["textual-notes"]))
 
 
-def _table(app: Sphinx, fromdocname: str, marks: list[dict]) -> nodes.table:
-    headings = ["Where", "As printed", "Reading", "Reason"]
-    table = nodes.table(classes=["textual-notes"])
-    group = nodes.tgroup(cols=len(headings))
-    table += group
-    group += [nodes.colspec(colwidth=width) for width in (25, 20, 20, 35)]
-    group += nodes.thead("", _row([nodes.Text(heading) for heading in headings]))
-    body = nodes.tbody()
-    for mark in marks:
-        where = f"{app.env.titles[mark['docname']].astext()}, source line {mark['line']}"
-        if app.builder.format == "html":
-            uri = app.builder.get_relative_uri(fromdocname, mark["docname"]) + "#" + mark["id"]
-            location = nodes.reference("", where, refuri=uri, internal=True)
-        else:
-            location = nodes.Text(where)
-        body += _row([location, nodes.Text(mark["printed"]), nodes.Text(mark["reading"]), nodes.Text(mark["reason"])])
-    group += body
-    return table
-
-
-def _row(cells: list[nodes.Node]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        row += nodes.entry("", nodes.paragraph("", "", cell))
-    return row
+def _row(*cells: nodes.Node | str) -> nodes.row:
+    return nodes.row("", *(nodes.entry("", nodes.paragraph("", "", nodes.Text(cell) if isinstance(cell, str) else cell))
+                           for cell in cells))
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(sic_mark, html=(visit_sic_html, depart_sic_html), typst=(visit_sic_typst, None),
-                 text=(visit_sic_text, None))
+    app.add_node(sic_mark, html=(visit_sic_html, lambda self, node: self.body.append("</span>")),
+                 typst=(visit_sic_typst, None), text=(visit_sic_text, None))
     app.add_node(textual_notes_list)
     app.add_role("sic", sic_role)
     app.add_directive("textual-notes", TextualNotesDirective)
