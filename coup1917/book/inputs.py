@@ -1,12 +1,6 @@
-"""What a notebook page's code reads and imports, found by reading its code cells with :mod:`ast`, never running
-them: the one analysis behind the re-execution of changed pages (:mod:`coup1917.sphinx.execution_inputs`), the
-runnable downloads' data and requirements (:mod:`coup1917.build.downloads.runnable`) and the chart count of
-``make notebooks``.
-
-- the tables it loads, ``load_table("name")``, resolved to their CSV files through ``data/datapackage.json``;
-- the modules of the edition's package it imports, followed through their own imports (and the tables they load);
-- every other module imported on the way, whose distributions a reader has to install.
-"""
+"""What a notebook page's code loads (``load_table("name")``) and imports (the package's modules followed through
+their own imports), read with :mod:`ast`, never run: one analysis for the re-execution of changed pages, the
+runnable downloads' data and requirements and the chart count of ``make notebooks``."""
 
 from __future__ import annotations
 
@@ -45,7 +39,6 @@ def parse(source: str, where: str) -> ast.AST:
 
 
 def read_inputs(code: list[str], where: str) -> Inputs:
-    """The inputs of ``code`` (a page's cells) and of the package modules it reaches."""
     inputs = Inputs()
     pending = [parse(source, f"{where}, cell {index}") for index, source in enumerate(code)]
     while pending:
@@ -67,18 +60,17 @@ def page_inputs(page: Path) -> Inputs:
 
 
 def table_files(inputs: Inputs) -> set[Path]:
-    """The CSV files of the tables loaded, and the descriptor that holds their schemas."""
     return {data.table_path(table) for table in inputs.tables} | ({data.DESCRIPTOR} if inputs.tables else set())
 
 
 def calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    """The calls of a function named ``name``, however imported (``name(...)``, ``module.name(...)``)."""
+    """However imported: ``name(...)``, ``module.name(...)``."""
     return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and
             (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)) == name]
 
 
 def imported_modules(tree: ast.AST) -> set[str]:
-    """Every module ``tree`` imports; ``from coup1917 import x`` names ``coup1917.x`` too when x is a module."""
+    """``from coup1917 import x`` names ``coup1917.x`` too when x is a module."""
     modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -92,7 +84,6 @@ def imported_modules(tree: ast.AST) -> set[str]:
 
 
 def _package_module(module: str) -> Path | None:
-    """The source file of one of the package's modules; None for another package's, or a name that is no module."""
     if module.partition(".")[0] != PACKAGE:
         return None
     try:

@@ -1,22 +1,7 @@
-"""A chapter's executed notebook made readable in any Jupyter front end, for the runnable download.
-
-The chapters are MyST notebooks: the book (and JupyterLab with ``jupyterlab-myst``) renders their margin notes,
-glossary terms, citations, computed dates and glued figures; plain Jupyter, VS Code or Colab would show the MyST
-itself. The download's copy of the notebook is converted here (the chapters' sources are never edited) into plain
-Markdown that every front end reads. Each Markdown cell is read with myst-parser's own markdown-it parser, the one
-the book's pages go through, and written back node by node:
-
-- a margin note becomes a blockquote headed as the editors' note; a dropdown, a ``<details>`` block;
-- ``{term}``, ``{doc}`` and the essay's printed citation markers become their words; ``{cite:p}`` the author-year
-  citation ("Pipes 1990, ch. 11") with the works cited listed at the end; ``{oldstyle}`` and ``{date}`` the dates
-  as the book prints them; a ``{sic}`` mark the words as printed with the reading in brackets;
-- ``{glue:text}`` the value the notebook computed, a glued table the table itself, and a glued figure its caption,
-  which points to the code cell whose own output is the chart (the chart never needs myst-nb's glue to be seen);
-- a link to another chapter leads to its notebook when the download carries it, and is its words otherwise.
-
-A role, directive or Markdown node this module does not write (only those the chapters use) stops the conversion
-with its name, so that no raw MyST reaches a reader unnoticed. The Markdown outputs of code cells (the chronology's
-table cites its sources) are converted too.
+"""A chapter's executed notebook with its MyST made plain Markdown, which any Jupyter front end reads: each Markdown
+cell (and Markdown output) is parsed with myst-parser's own markdown-it parser and written back node by node. A
+role, directive or node not written here (only those the chapters use) stops the conversion with its name, so that
+no raw MyST reaches a reader unnoticed.
 """
 
 from __future__ import annotations
@@ -52,8 +37,6 @@ class ConversionError(ValueError):
 
 @dataclass
 class Context:
-    """What the conversion of one notebook needs besides the notebook."""
-
     labels: dict[str, str]  # bibliography key -> author-year label ("Pipes 1990")
     myst_extensions: frozenset[str] = frozenset({"colon_fence"})  # the book's (_config.yml)
     pages_in_download: set[str] = field(default_factory=set)  # page stems whose notebooks travel with this one
@@ -85,7 +68,6 @@ def _parser(extensions: frozenset[str]):
 
 
 def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) -> nbformat.NotebookNode:
-    """A copy of ``executed`` whose Markdown is plain, with ``first_cell`` first."""
     notebook = copy.deepcopy(executed)
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
@@ -110,7 +92,6 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
 
 
 def markdown(source: str, context: Context) -> str:
-    """MyST ``source`` as plain Markdown."""
     return _blocks(SyntaxTreeNode(_parser(context.myst_extensions).parse(source)).children, context)
 
 
@@ -119,7 +100,6 @@ def _blocks(children: list[SyntaxTreeNode], context: Context) -> str:
 
 
 def _prefixed(text: str, first: str, rest: str) -> str:
-    """``text`` with ``first`` before its first line and ``rest`` before each other line."""
     return "\n".join(((first if number == 0 else rest) + line).rstrip() for number, line in enumerate(text.split("\n")))
 
 
@@ -266,7 +246,6 @@ def _citation(name: str, text: str, context: Context) -> str:
 
 
 def references_markdown(works: dict[str, str], context: Context) -> str:
-    """The works cited, as a Markdown list in the order of their labels; ``works``: each work of the bibliography
-    in Markdown, by key (:func:`coup1917.book.citations.formatted_entries`)."""
+    """``works``: each work of the bibliography in Markdown, by key (``citations.formatted_entries``)."""
     lines = sorted(f"- **{context.labels[key]}.** {works[key]}" for key in context.cited)
     return "## Works cited\n\n*Editorial: the works cited in this notebook's notes.*\n\n" + "\n".join(lines)

@@ -1,12 +1,6 @@
-"""Zip the built site so that a reader can open it from disk (``file://``), offline, charts and search included.
-
-The site needs no server: every page, script, font and the plotly.js bundle are local files, and Sphinx loads its
-search index with a ``<script>`` tag, which works from disk. One thing does not: Sphinx's search page fetches each
-result page to show a summary under it, and browsers refuse ``fetch`` on ``file://`` URLs. The zip's copy of
-``documentation_options.js`` therefore switches the summaries off (results are listed by title); the published
-site keeps them. The archive is reproducible: entries sorted, with a fixed timestamp.
-
-``python -m coup1917.build.downloads.site_zip HTML_DIR ZIP`` writes ZIP with the site under a folder named after it.
+"""``python -m coup1917.build.downloads.site_zip HTML_DIR ZIP``: the site, to open from disk offline. Browsers refuse
+``fetch`` on ``file://``, with which Sphinx's search shows a summary under each result: the zip's copy of
+``documentation_options.js`` switches the summaries off (results are listed by title); the published site keeps them.
 """
 
 import sys
