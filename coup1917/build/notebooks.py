@@ -76,17 +76,13 @@ def _describe(notebook: nbformat.NotebookNode, index: int) -> str:
     return f"cell {index} ({first_line!r})"
 
 
-def write_executed(out_dir: Path) -> list[str]:
+if __name__ == "__main__":
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
-    problems = []
+    missing = []
     for source in chapters():
         result = run_notebook(jupytext.read(source), out_dir, source)
         nbformat.write(result.notebook, out_dir / f"{source.stem}.ipynb")
         print(f"{source.relative_to(ROOT)}: {result.seconds:.1f} s, {sum(result.figures.values())} chart(s)")
-        problems += missing_charts(result)
-    return problems
-
-
-if __name__ == "__main__":
-    missing = write_executed(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks")
+        missing += missing_charts(result)
     sys.exit("\n".join(missing) or None)  # each missing chart on stderr, and a failure

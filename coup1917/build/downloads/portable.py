@@ -146,7 +146,12 @@ def _directive(name: str, first_line: str, content: str, context: Context) -> st
     if name == "table":
         return f"**{markdown(argument, context)}**\n\n{body}"
     if name == "glue":
-        return _glued_block(_glued(argument, context))
+        bundle = _glued(argument, context)
+        if "text/markdown" in bundle:
+            return bundle["text/markdown"]
+        if "text/html" in bundle:  # a DataFrame: its table
+            return STYLE.sub("", bundle["text/html"])
+        return "```\n" + bundle.get("text/plain", "") + "\n```"
     if name == "glue:figure":
         if argument not in context.chart_cells:
             raise ConversionError(f"{{glue:figure}} {argument!r}: no cell of the notebook glued it")
@@ -154,14 +159,6 @@ def _directive(name: str, first_line: str, content: str, context: Context) -> st
         cell = f"{'the' if abs(distance) == 1 else 'a'} code cell {'above' if distance < 0 else 'below'}"
         return f"**Figure.** *The chart is the output of {cell}.*\n\n{body}"
     raise ConversionError(f"directive {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
-
-
-def _glued_block(bundle: dict) -> str:
-    if "text/markdown" in bundle:
-        return bundle["text/markdown"]
-    if "text/html" in bundle:  # a DataFrame: its table
-        return STYLE.sub("", bundle["text/html"])
-    return "```\n" + bundle.get("text/plain", "") + "\n```"
 
 
 def _glued(name: str, context: Context) -> dict:
@@ -186,19 +183,17 @@ def _inline_node(node: SyntaxTreeNode, context: Context) -> str:
         return f"{node.markup}{_inline(node.children, context)}{node.markup}"
     if kind == "code_inline":
         return f"{node.markup}{node.content}{node.markup}"
-    if kind == "link":
-        return _link(str(node.attrs["href"]), _inline(node.children, context), context)
+    if kind == "link":  # to another chapter: its notebook if the download carries it, else its words
+        href, words = str(node.attrs["href"]), _inline(node.children, context)
+        page, _, anchor = href.partition("#")
+        if "://" in href or not page.endswith(".md"):
+            return f"[{words}]({href})"
+        if (stem := Path(page).stem) not in context.pages_in_download:
+            return words
+        return f"[{words}]({stem}.ipynb{'#' + anchor if anchor else ''})"
     if kind == "myst_role":
         return _role(node.meta["name"], node.content, context)
     raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")
-
-
-def _link(href: str, words: str, context: Context) -> str:
-    page, _, anchor = href.partition("#")
-    if "://" in href or not page.endswith(".md"):
-        return f"[{words}]({href})"
-    stem = Path(page).stem
-    return f"[{words}]({stem}.ipynb{'#' + anchor if anchor else ''})" if stem in context.pages_in_download else words
 
 
 def _role(name: str, text: str, context: Context) -> str:
@@ -217,32 +212,23 @@ def _role(name: str, text: str, context: Context) -> str:
         return f"[{words}](data/{file})" if file in context.data_files else words
     if name in ("glue:text", "glue"):
         key, _, spec = text.partition(":")
-        return _glued_text(_glued(key, context), spec)
+        plain = _glued(key, context).get("text/plain", "")
+        try:
+            value = ast.literal_eval(plain)
+        except (ValueError, SyntaxError):
+            return plain
+        return format(value, spec) if spec else str(value)
     if name in ("cite:p", "cite:t", "cite"):
-        return _citation(name, text, context)
+        parts = []
+        for cited in parse_citation_targets(text):
+            if cited.key not in context.labels:
+                raise ConversionError(f"{{{name}}}: {cited.key!r} is not a key of references.bib")
+            if cited.key not in context.cited:
+                context.cited.append(cited.key)
+            parts.append(" ".join(filter(None, (cited.pre, context.labels[cited.key])))
+                         + (f", {cited.post}" if cited.post else ""))
+        return "; ".join(parts) if name == "cite:t" else f"({'; '.join(parts)})"
     raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
-
-
-def _glued_text(bundle: dict, spec: str) -> str:
-    plain = bundle.get("text/plain", "")
-    try:
-        value = ast.literal_eval(plain)
-    except (ValueError, SyntaxError):
-        return plain
-    return format(value, spec) if spec else str(value)
-
-
-def _citation(name: str, text: str, context: Context) -> str:
-    parts = []
-    for cited in parse_citation_targets(text):
-        if cited.key not in context.labels:
-            raise ConversionError(f"{{{name}}}: {cited.key!r} is not a key of references.bib")
-        if cited.key not in context.cited:
-            context.cited.append(cited.key)
-        parts.append(" ".join(filter(None, (cited.pre, context.labels[cited.key])))
-                     + (f", {cited.post}" if cited.post else ""))
-    joined = "; ".join(parts)
-    return joined if name == "cite:t" else f"({joined})"
 
 
 def references_markdown(works: dict[str, str], context: Context) -> str:
