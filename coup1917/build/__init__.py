@@ -41,8 +41,8 @@ class Target:
         custom = ("--custom-builder", self.output) if self.suffix else ()
         return ("--builder", "custom" if custom else "html", *custom)
 
-    def built(self, work: Path, book: Path) -> Path:
-        directory = work / "_build" / self.output
+    def place(self, directory: Path, book: Path) -> Path:
+        """Its file in ``directory`` for a single-file edition, else ``directory`` itself (the site)."""
         return directory / self.file_name(book) if self.suffix else directory
 
     def file_name(self, book: Path) -> str:
@@ -276,10 +276,6 @@ def publish_file(new_file: Path, destination: Path, html: Path) -> None:
             incoming.rename(place)
 
 
-def published(book: Path, out: Path, target: Target) -> Path:
-    return out / target.name / target.file_name(book) if target.suffix else out / target.name
-
-
 def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
     """Build ``book`` with ``builder`` in ``work``; publish under ``out`` on success, else :class:`BuildFailed`."""
     target = TARGETS[builder]
@@ -296,18 +292,19 @@ def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -
         # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees all builds share:
         # the next HTML build must read every page afresh.
         shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
-    built = target.built(work, book)
+    built = target.place(work / "_build" / target.output, book)
     if problems := text_problems(book, target, built):
         raise BuildFailed(problems, log)
-    destination, html = published(book, out, target), published(book, out, TARGETS["html"])
+    destination = target.place(out / target.name, book)
     if target.suffix:
-        publish_file(built, destination, html)
+        publish_file(built, destination, out / "html")
         return destination
     try:  # the runnable downloads, from the built site, into it
         runnable.write_downloads(book, built)
     except runnable.DownloadFailed as error:
         raise BuildFailed([str(error)], log) from None
-    publish_html(built, html, [published(book, out, edition) for edition in TARGETS.values() if edition.suffix])
+    publish_html(built, destination, [edition.place(out / edition.name, book) for edition in TARGETS.values()
+                                      if edition.suffix])
     return destination
 
 
@@ -328,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        kept = published(book, out, TARGETS[arguments.builder])
+        kept = TARGETS[arguments.builder].place(out / arguments.builder, book)
         kept = f"the last good output in {kept} is unchanged" if kept.exists() else f"nothing published in {kept}"
         log = f"; full log: {failure.log}" if failure.log else ""
         print(f"Build failed: {kept}{log}", file=sys.stderr)

@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString
 
 from coup1917 import book
 
@@ -33,10 +33,9 @@ class Word:
 
 
 def copy_text_words(path: Path) -> list[Word]:
-    words = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        words += [Word(w, f"copy-text line {number}, word {i}") for i, w in enumerate(line.split(), start=1)]
-    return words
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [Word(w, f"copy-text line {number}, word {i}")
+            for number, line in enumerate(lines, start=1) for i, w in enumerate(line.split(), start=1)]
 
 
 def read_book(book_dir: Path, html_dir: Path) -> dict[str, str]:
@@ -49,30 +48,13 @@ def page_words(page: str, html: str) -> list[Word]:
         raise ValueError(f"{page}: no <article> element; is this a page of the built book?")
     for element in article.select(NOT_AUTHORIAL):
         element.decompose()
-    words = []
-    for block_number, block in enumerate(_text_runs(article), start=1):
-        words += [Word(w, f"{page}, block {block_number}, word {i}") for i, w in enumerate(block.split(), 1)]
-    return words
-
-
-def _text_runs(element: Tag) -> list[str]:
-    """Split where a block-level element begins or ends; inline elements join their words."""
-    runs = [""]
-
-    def walk(node):
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                runs[-1] += str(child)
-            elif isinstance(child, Tag):
-                block = child.name in _BLOCK_TAGS
-                if block:
-                    runs.append("")
-                walk(child)
-                if block:
-                    runs.append("")
-
-    walk(element)
-    return [run for run in runs if run.split()]
+    for block in article.find_all(_BLOCK_TAGS):  # a block-level element ends a run of words; inline ones join them
+        block.insert_before("\0")
+        block.insert_after("\0")
+    text = "".join(node for node in article.descendants if isinstance(node, NavigableString))
+    runs = [run for run in text.split("\0") if run.split()]
+    return [Word(w, f"{page}, block {number}, word {i}")
+            for number, run in enumerate(runs, start=1) for i, w in enumerate(run.split(), 1)]
 
 
 def book_words(pages: dict[str, str]) -> list[Word]:
