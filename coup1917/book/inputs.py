@@ -23,12 +23,6 @@ class Inputs:
     modules: set[str] = field(default_factory=set)  # every module imported, the package's included
 
 
-def code_cells(page: Path) -> list[str]:
-    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
-    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-
-
 def parse(source: str, where: str) -> ast.AST:
     # IPython magics and shell escapes are not Python; they cannot load a table or import a module.
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
@@ -48,15 +42,16 @@ def read_inputs(code: list[str], where: str) -> Inputs:
                           if isinstance(name, ast.Constant) and isinstance(name.value, str)}
         for module in imported_modules(tree) - inputs.modules:
             inputs.modules.add(module)
-            path = _package_module(module)
-            if path:
+            if path := _package_module(module):
                 inputs.package_modules.add(path)
                 pending.append(parse(path.read_text(encoding="utf-8"), str(path)))
     return inputs
 
 
 def page_inputs(page: Path) -> Inputs:
-    return read_inputs(code_cells(page), str(page))
+    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
+    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
+    return read_inputs([cell.source for cell in notebook.cells if cell.cell_type == "code"], str(page))
 
 
 def table_files(inputs: Inputs) -> set[Path]:
@@ -77,9 +72,8 @@ def imported_modules(tree: ast.AST) -> set[str]:
             modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.add(node.module)
-            if node.module.partition(".")[0] == PACKAGE:
-                modules |= {f"{node.module}.{alias.name}" for alias in node.names
-                            if _package_module(f"{node.module}.{alias.name}")}
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names
+                        if _package_module(f"{node.module}.{alias.name}")}
     return modules
 
 

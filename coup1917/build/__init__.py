@@ -71,8 +71,7 @@ def input_problems(book: Path) -> list[str]:
 
 def encoding_problems(book: Path) -> list[str]:
     """The configuration first, since the other files (bibliography, pages, data) are found through it."""
-    problems = _not_utf8([book / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")], book)
-    if problems:
+    if problems := _not_utf8([book / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")], book):
         return problems
     try:
         bibliographies = [book / name for name in book_structure.config(book).get("bibtex_bibfiles", [])]

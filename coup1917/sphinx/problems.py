@@ -118,14 +118,9 @@ def stopping_exception(exception: BaseException, own_code: Path) -> dict:
 
 def write_records(app: Sphinx, recorder: ProblemRecorder, started: float, exception: BaseException | None) -> None:
     failed, executed = _executions(app, started)
-    record = {
-        "builder": getattr(getattr(app, "builder", None), "name", None),
-        "srcdir": str(app.srcdir),
-        "warnings": recorder.records,
-        "failed_cells": failed,
-        "exception": stopping_exception(exception, Path(app.srcdir)) if exception else None,
-        "executed": executed,
-    }
+    record = {"builder": getattr(getattr(app, "builder", None), "name", None), "srcdir": str(app.srcdir),
+              "warnings": recorder.records, "failed_cells": failed,
+              "exception": stopping_exception(exception, Path(app.srcdir)) if exception else None, "executed": executed}
     path = records_path(app.outdir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1), encoding="utf-8")

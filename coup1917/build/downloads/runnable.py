@@ -28,6 +28,7 @@ from coup1917.book.archive import SOURCE_DATE_EPOCH, write_zip
 from coup1917.build.downloads import portable
 
 WHEEL_TIMEOUT = 300  # seconds for pip to build the wheel
+_providers = cache(importlib.metadata.packages_distributions)  # reads every installed distribution's files: seconds
 
 
 class DownloadFailed(Exception):
@@ -70,11 +71,6 @@ def imported_distributions(modules: set[str]) -> set[str]:
     if unknown:
         raise LookupError(f"no installed distribution provides the module {unknown[0]!r}")
     return {canonicalize_name(name) for top in tops for name in providers[top]}
-
-
-@cache
-def _providers() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()  # reads every installed distribution's files: seconds
 
 
 def requirement_closure(distributions: set[str]) -> set[str]:

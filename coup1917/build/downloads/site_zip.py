@@ -12,21 +12,16 @@ OPTIONS = Path("_static") / "documentation_options.js"
 SUMMARIES_ON, SUMMARIES_OFF = "SHOW_SEARCH_SUMMARY: true", "SHOW_SEARCH_SUMMARY: false"
 
 
-def offline_options(html_dir: Path) -> bytes:
-    text = (html_dir / OPTIONS).read_text(encoding="utf-8")
-    if SUMMARIES_ON not in text:
-        raise ValueError(f"{html_dir / OPTIONS}: no '{SUMMARIES_ON}' to switch off; has Sphinx changed the file?")
-    return text.replace(SUMMARIES_ON, SUMMARIES_OFF).encode("utf-8")
-
-
 def write(html_dir: Path, archive_path: Path) -> None:
     if not (html_dir / "index.html").is_file():
         raise ValueError(f"{html_dir}: no index.html; build the site first (make book pdf)")
-    top = archive_path.stem
-    replaced = {OPTIONS: offline_options(html_dir)}
+    options = (html_dir / OPTIONS).read_text(encoding="utf-8")
+    if SUMMARIES_ON not in options:
+        raise ValueError(f"{html_dir / OPTIONS}: no '{SUMMARIES_ON}' to switch off; has Sphinx changed the file?")
+    replaced = {OPTIONS: options.replace(SUMMARIES_ON, SUMMARIES_OFF).encode("utf-8")}
     files = (path.relative_to(html_dir) for path in sorted(html_dir.rglob("*")) if path.is_file())
-    write_zip(archive_path, ((f"{top}/{file.as_posix()}", replaced.get(file) or (html_dir / file).read_bytes())
-                             for file in files))
+    write_zip(archive_path, ((f"{archive_path.stem}/{file.as_posix()}",
+                              replaced.get(file) or (html_dir / file).read_bytes()) for file in files))
 
 
 if __name__ == "__main__":
