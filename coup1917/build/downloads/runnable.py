@@ -67,8 +67,7 @@ def imported_distributions(modules: set[str]) -> set[str]:
     """Canonical names, leaving out the edition's package and the standard library."""
     providers = _providers()
     tops = {module.partition(".")[0] for module in modules} - {inputs.PACKAGE, *sys.stdlib_module_names}
-    unknown = sorted(tops - providers.keys())
-    if unknown:
+    if unknown := sorted(tops - providers.keys()):
         raise LookupError(f"no installed distribution provides the module {unknown[0]!r}")
     return {canonicalize_name(name) for top in tops for name in providers[top]}
 
@@ -98,8 +97,7 @@ def locked_versions(lock: Path) -> dict[str, str]:
 
 def requirements_text(distributions: set[str], lock: Path, wheel: str, what: str) -> str:
     versions = locked_versions(lock)
-    missing = sorted(distributions - versions.keys())
-    if missing:
+    if missing := sorted(distributions - versions.keys()):
         raise DownloadFailed(f"{lock.name}: no pin for {', '.join(missing)}, which {what} needs")
     pins = [f"{name}=={versions[name]}" for name in sorted(distributions)]
     return "\n".join([f"# What {what} needs, pinned as the edition was built with them. Install from this folder:",
