@@ -20,8 +20,7 @@ class AuthorYearLabelStyle(BaseLabelStyle):
 
     def format_labels(self, sorted_entries):
         labels = [self._label(entry) for entry in sorted_entries]
-        counts = Counter(labels)
-        seen: Counter = Counter()
+        counts, seen = Counter(labels), Counter()
         for label in labels:
             if counts[label] > 1:
                 seen[label] += 1

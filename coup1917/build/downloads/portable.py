@@ -71,7 +71,8 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
     notebook = copy.deepcopy(executed)
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
-            if record := output.get("metadata", {}).get("scrapbook"):  # myst-nb's glue: the value under its name, the MIME prefix removed
+            # myst-nb's glue: the value under its name, the MIME prefix removed
+            if record := output.get("metadata", {}).get("scrapbook"):
                 prefix = record.get("mime_prefix", "")
                 context.glued[record["name"]] = {mime.removeprefix(prefix): data for mime, data in output.data.items()}
                 context.chart_cells[record["name"]] = index
