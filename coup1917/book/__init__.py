@@ -1,12 +1,6 @@
-"""The book's structure, read the way Jupyter Book and Sphinx read it: one source of truth for the build, the
-fidelity check, the tests and the benchmark.
-
-- The reading order comes from ``_toc.yml`` through ``sphinx_external_toc``'s own parser (what Jupyter Book uses).
-- The pages on disk come from Sphinx's project discovery, with the book's ``exclude_patterns`` and those Jupyter
-  Book always adds.
-- The PDF's file name comes from ``_config.yml`` (``latex.latex_documents.targetname``); the EPUB's, the TEI's and
-  the runnable book's are made from it.
-"""
+"""The book's structure as Jupyter Book and Sphinx read it, for the build, the checks, the tests and the benchmark:
+the reading order by ``sphinx_external_toc``'s parser, the pages on disk by Sphinx's project discovery, the
+editions' file names from ``_config.yml``."""
 
 from __future__ import annotations
 
@@ -20,8 +14,6 @@ PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 RUNNABLE_DIR = "notebooks"  # where the site keeps the runnable zips (coup1917.build.downloads.runnable)
 # Excluded by Jupyter Book whatever _config.yml says (jupyter_book/config.py).
 ALWAYS_EXCLUDED = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", ".*", "**/.*"]
-
-
 CONFIG = "_config.yml"
 
 
@@ -30,7 +22,7 @@ def config(book: Path) -> dict:
 
 
 def reading_order(book: Path) -> list[str]:
-    """Every docname of ``_toc.yml``, depth first from the root, as a reader meets them."""
+    """Depth first from the root, as a reader meets them."""
     site_map = parse_toc_yaml(book / "_toc.yml")
     order: list[str] = []
 
@@ -46,7 +38,6 @@ def reading_order(book: Path) -> list[str]:
 
 
 def pages_on_disk(book: Path) -> dict[str, Path]:
-    """Docname -> source file of every page Sphinx would read in ``book``."""
     project = Project(book, PAGE_SUFFIXES)
     excluded = [*ALWAYS_EXCLUDED, *config(book).get("exclude_patterns", [])]
     return {docname: Path(project.doc2path(docname, absolute=True))
@@ -54,23 +45,19 @@ def pages_on_disk(book: Path) -> dict[str, Path]:
 
 
 def html_pages(book: Path) -> list[str]:
-    """The book's pages in reading order, as paths of their HTML files relative to the built site."""
     return [f"{docname}.html" for docname in reading_order(book)]
 
 
 def edition_name(book: Path, suffix: str = ".pdf") -> str:
-    """The file name of the edition in the format of ``suffix`` (``.pdf``, ``.epub``, the TEI's ``.xml``): the
-    editions share one name, the LaTeX target of ``_config.yml``."""
+    """The editions share one name, the LaTeX target of ``_config.yml``."""
     target = config(book)["latex"]["latex_documents"]["targetname"]
     return str(Path(target).with_suffix(suffix))
 
 
 def runnable_book_name(book: Path) -> str:
-    """The name (no suffix) of the runnable zip of the whole book, and of its folder."""
     return f"{Path(edition_name(book)).stem}-notebooks"
 
 
 def records_path(outdir: str | Path) -> Path:
-    """Where a build whose builder writes into ``outdir`` keeps its problems as records (``_build/html`` ->
-    ``_build/problems.json``): written by :mod:`coup1917.sphinx.problems`, read by :mod:`coup1917.build`."""
+    """``_build/html`` -> ``_build/problems.json``: written by :mod:`coup1917.sphinx.problems`, read by the build."""
     return Path(outdir).parent / "problems.json"

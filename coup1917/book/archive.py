@@ -1,6 +1,5 @@
-"""Reproducible zip archives, one writer for the runnable downloads, the site zip and the EPUB: every entry dated
-alike (not the files' times) and readable by all, in the order given, so that two builds of one commit give the
-same bytes."""
+"""One zip writer for the runnable downloads, the site zip and the EPUB: every entry dated alike and readable by all,
+in the order given, so that two builds of one commit give the same bytes."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ SOURCE_DATE_EPOCH = 946684800  # FIXED_DATE as seconds since 1970, for tools tha
 
 def write_zip(path: Path, entries: Iterable[tuple[str, bytes]], date_time: tuple = FIXED_DATE,
               stored: frozenset[str] = frozenset()) -> Path:
-    """``entries`` (name, content) deflated into ``path``, except the names in ``stored`` (EPUB's ``mimetype``)."""
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in entries:
             entry = zipfile.ZipInfo(name, date_time=date_time)

@@ -1,8 +1,6 @@
-"""The edition's author-year citation style ("Pipes 1990"), one definition for the book's bibliography (the Sphinx
-extension :mod:`coup1917.sphinx.apparatus.citations` registers it with pybtex) and the runnable downloads' notes.
-
-Labels such as "Pipes 1990" or "Presidential Library n.d."; works listed in the alphabetical order of the labels.
-"""
+"""The edition's author-year citation style ("Pipes 1990", "Presidential Library n.d."), one definition for the
+book's bibliography (:mod:`coup1917.sphinx.apparatus.citations` registers it with pybtex) and the runnable
+downloads' notes."""
 
 from __future__ import annotations
 
@@ -18,15 +16,11 @@ STYLE_NAME = "edition_author_year"  # under which the styles are registered as p
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):
-    """Labels such as "Pipes 1990" or "Presidential Library n.d."; a ``shorthand`` field wins if there is one.
-
-    Works that would share a label are told apart by a letter, in the sorted order: "n.d.a", "n.d.b".
-    """
+    """Works that would share a label are told apart by a letter, in the sorted order: "n.d.a", "n.d.b"."""
 
     def format_labels(self, sorted_entries):
         labels = [self._label(entry) for entry in sorted_entries]
-        counts = Counter(labels)
-        seen: Counter = Counter()
+        counts, seen = Counter(labels), Counter()
         for label in labels:
             if counts[label] > 1:
                 seen[label] += 1
@@ -53,33 +47,26 @@ def _plain(text: str) -> str:
 
 
 class AuthorYearSortingStyle(BaseSortingStyle):
-    """The alphabetical order of the author-year labels."""
-
     def sorting_key(self, entry):
         return AuthorYearLabelStyle._label(entry).casefold()
 
 
 class AuthorYearStyle(UnsrtStyle):
-    """Unsrt's entries, labelled by author and year and listed in the alphabetical order of their labels.
-
-    The order is a sorting style, not a ``sort`` method: pybtex's BaseStyle sets ``self.sort`` from its sorting
-    style when it is made, which would shadow a method defined here.
-    """
+    """The order is a sorting style, not a ``sort`` method: pybtex's BaseStyle sets ``self.sort`` from its sorting
+    style when it is made, which would shadow a method defined here."""
 
     default_label_style = STYLE_NAME
     default_sorting_style = STYLE_NAME
 
 
 def author_year_labels(bibfile: Path) -> dict[str, str]:
-    """The label the book prints for each work of ``bibfile``, by key."""
     entries = list(parse_file(str(bibfile), bib_format="bibtex").entries.values())
     ordered = AuthorYearSortingStyle().sort(entries)
     return {entry.key: label for entry, label in zip(ordered, AuthorYearLabelStyle().format_labels(ordered))}
 
 
 def formatted_entries(bibfile: Path, markup: str) -> dict[str, str]:
-    """Each work of ``bibfile`` formatted as the bibliography page formats it, in ``markup`` (pybtex's backend
-    name: "markdown", "text"...), by key."""
+    """Each work as the bibliography page formats it, in ``markup`` (pybtex's backend name), by key."""
     bibliography = parse_file(str(bibfile), bib_format="bibtex")
     style = AuthorYearStyle(label_style=AuthorYearLabelStyle, sorting_style=AuthorYearSortingStyle)
     return {entry.key: entry.text.render_as(markup) for entry in style.format_entries(bibliography.entries.values())}

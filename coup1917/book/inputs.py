@@ -1,12 +1,6 @@
-"""What a notebook page's code reads and imports, found by reading its code cells with :mod:`ast`, never running
-them: the one analysis behind the re-execution of changed pages (:mod:`coup1917.sphinx.execution_inputs`), the
-runnable downloads' data and requirements (:mod:`coup1917.build.downloads.runnable`) and the chart count of
-``make notebooks``.
-
-- the tables it loads, ``load_table("name")``, resolved to their CSV files through ``data/datapackage.json``;
-- the modules of the edition's package it imports, followed through their own imports (and the tables they load);
-- every other module imported on the way, whose distributions a reader has to install.
-"""
+"""What a notebook page's code loads (``load_table("name")``) and imports (the package's modules followed through
+their own imports), read with :mod:`ast`, never run: one analysis for the re-execution of changed pages, the
+runnable downloads' data and requirements and the chart count of ``make notebooks``."""
 
 from __future__ import annotations
 
@@ -29,12 +23,6 @@ class Inputs:
     modules: set[str] = field(default_factory=set)  # every module imported, the package's included
 
 
-def code_cells(page: Path) -> list[str]:
-    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
-    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-
-
 def parse(source: str, where: str) -> ast.AST:
     # IPython magics and shell escapes are not Python; they cannot load a table or import a module.
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
@@ -45,7 +33,6 @@ def parse(source: str, where: str) -> ast.AST:
 
 
 def read_inputs(code: list[str], where: str) -> Inputs:
-    """The inputs of ``code`` (a page's cells) and of the package modules it reaches."""
     inputs = Inputs()
     pending = [parse(source, f"{where}, cell {index}") for index, source in enumerate(code)]
     while pending:
@@ -55,44 +42,42 @@ def read_inputs(code: list[str], where: str) -> Inputs:
                           if isinstance(name, ast.Constant) and isinstance(name.value, str)}
         for module in imported_modules(tree) - inputs.modules:
             inputs.modules.add(module)
-            path = _package_module(module)
-            if path:
+            if path := _package_module(module):
                 inputs.package_modules.add(path)
                 pending.append(parse(path.read_text(encoding="utf-8"), str(path)))
     return inputs
 
 
 def page_inputs(page: Path) -> Inputs:
-    return read_inputs(code_cells(page), str(page))
+    # Every .md page is read as a MyST notebook, as myst-nb reads it, whatever the detail of its jupytext header.
+    notebook = jupytext.read(page, fmt="md:myst" if page.suffix == ".md" else None)
+    return read_inputs([cell.source for cell in notebook.cells if cell.cell_type == "code"], str(page))
 
 
 def table_files(inputs: Inputs) -> set[Path]:
-    """The CSV files of the tables loaded, and the descriptor that holds their schemas."""
     return {data.table_path(table) for table in inputs.tables} | ({data.DESCRIPTOR} if inputs.tables else set())
 
 
 def calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    """The calls of a function named ``name``, however imported (``name(...)``, ``module.name(...)``)."""
+    """However imported: ``name(...)``, ``module.name(...)``."""
     return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and
             (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)) == name]
 
 
 def imported_modules(tree: ast.AST) -> set[str]:
-    """Every module ``tree`` imports; ``from coup1917 import x`` names ``coup1917.x`` too when x is a module."""
+    """``from coup1917 import x`` names ``coup1917.x`` too when x is a module."""
     modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.add(node.module)
-            if node.module.partition(".")[0] == PACKAGE:
-                modules |= {f"{node.module}.{alias.name}" for alias in node.names
-                            if _package_module(f"{node.module}.{alias.name}")}
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names
+                        if _package_module(f"{node.module}.{alias.name}")}
     return modules
 
 
 def _package_module(module: str) -> Path | None:
-    """The source file of one of the package's modules; None for another package's, or a name that is no module."""
     if module.partition(".")[0] != PACKAGE:
         return None
     try:

@@ -1,26 +1,7 @@
-"""Build the book (HTML, PDF, EPUB or TEI) so that any failure stops it with one line a person understands, a book whose
-authorial text departs from the copy-text is never published, and a failed build never touches the last good one.
-
-``python -m coup1917.build BOOK_DIR [--builder html|pdf|epub|tei] [jupyter-book options]`` (``make book``,
-``make pdf``, ``make epub``, ``make tei``):
-
-1. checks the inputs before the build starts (:func:`input_problems`): every file it reads is UTF-8,
-   ``_config.yml`` and ``_toc.yml`` are YAML, ``_toc.yml`` lists exactly the pages on disk (Sphinx would otherwise
-   skip a page, or only warn), and every table matches its schema in ``data/datapackage.json``;
-2. runs ``jupyter-book build`` under a time limit into one work directory (``_build/work``) shared by the three
-   builders, so a notebook executes once for all of them (one execution cache); its whole output goes to
-   ``_build/work/build.log``;
-3. on failure prints each problem as ``file[:line]: message`` from the build's records
-   (:mod:`coup1917.sphinx.problems`: Sphinx's warnings, the cells that raised, the exception that stopped the
-   build at its innermost frame in the book), or the time limit; exits 1;
-4. compares the new book's authorial text with the copy-text (:mod:`coup1917.build.checks.html_text`,
-   :mod:`coup1917.build.checks.pdf_text`, :mod:`coup1917.build.checks.epub_check`, which also runs EPUBCheck;
-   :mod:`coup1917.build.checks.tei_check`, which also validates the TEI against tei_all.rng) and refuses to
-   publish it if they differ, printing where, as the fidelity test does;
-5. writes the runnable downloads into the new site (:mod:`coup1917.build.downloads.runnable`);
-6. publishes: the HTML is copied next to ``_build/html`` and swapped in with two renames, so ``_build/html`` is
-   always a whole book; the PDF, the EPUB and the TEI go to ``_build/pdf/``, ``_build/epub/`` and ``_build/tei/``,
-   and into the site.
+"""``python -m coup1917.build BOOK [--builder html|pdf|epub|tei]``: check the inputs, run jupyter-book under a time
+limit in ``_build/work`` (one execution cache for every builder), print each problem as ``file[:line]: message``,
+refuse a book whose authorial text departs from the copy-text, write the runnable downloads, and publish so that a
+failed build never touches the last good output (README, "When the build fails").
 """
 
 from __future__ import annotations
@@ -51,64 +32,46 @@ BUILD_TIMEOUT = int(os.environ.get("COUP1917_BUILD_TIMEOUT", 1200))
 
 @dataclass(frozen=True)
 class Target:
-    """What a builder makes: how Jupyter Book is asked for it, where it lands in the work directory, and, for the
-    single-file editions, the file's suffix (published in ``OUT/<output>/`` and in the site)."""
-    name: str
-    builder_options: tuple[str, ...]
-    output: str  # in WORK/_build
-    published: str  # in OUT
-    suffix: str | None = None  # None: the HTML site
+    name: str  # also the folder of OUT it is published in
+    output: str  # the Sphinx builder, and its folder in WORK/_build
+    suffix: str | None = None  # the single-file editions' (published in OUT/<name>/ and in the site); None: HTML
 
-    def built(self, work: Path, book: Path) -> Path:
-        directory = work / "_build" / self.output
+    @property
+    def builder_options(self) -> tuple[str, ...]:
+        custom = ("--custom-builder", self.output) if self.suffix else ()
+        return ("--builder", "custom" if custom else "html", *custom)
+
+    def place(self, directory: Path, book: Path) -> Path:
+        """Its file in ``directory`` for a single-file edition, else ``directory`` itself (the site)."""
         return directory / self.file_name(book) if self.suffix else directory
 
     def file_name(self, book: Path) -> str:
         return book_structure.edition_name(book, self.suffix)
 
 
-TARGETS = {
-    "html": Target("html", ("--builder", "html"), "html", "html"),
-    "pdf": Target("pdf", ("--builder", "custom", "--custom-builder", "typst"), "typst", "pdf", ".pdf"),
-    "epub": Target("epub", ("--builder", "custom", "--custom-builder", "epub"), "epub", "epub", ".epub"),
-    "tei": Target("tei", ("--builder", "custom", "--custom-builder", "tei"), "tei", "tei", ".xml"),
-}
-EDITIONS = [target for target in TARGETS.values() if target.suffix]  # published into the site too
+TARGETS = {"html": Target("html", "html"), "pdf": Target("pdf", "typst", ".pdf"),
+           "epub": Target("epub", "epub", ".epub"), "tei": Target("tei", "tei", ".xml")}
 
 
 class BuildFailed(Exception):
-    """The build stopped; ``problems`` are the one-line messages for the reader of the terminal."""
-
     def __init__(self, problems: list[str], log: Path | None = None):
         super().__init__("\n".join(problems))
         self.problems = problems
         self.log = log  # the build's whole output, when the build got as far as running
 
 
-# --- the inputs, checked before the build starts -----------------------------------------------------------------
-
 def input_problems(book: Path) -> list[str]:
-    """What is wrong with the files the build reads, each named: bytes that are not UTF-8, YAML that does not parse,
-    the table of contents against the pages on disk, and every table against its schema in datapackage.json. Each
-    stage needs the one before it to pass (a file that cannot be decoded cannot be parsed)."""
-    for stage in (encoding_problems, yaml_problems, structure_problems):
-        problems = stage(book)
-        if problems:
+    """Each stage needs the one before it to pass: bytes that are not UTF-8 cannot be parsed as YAML, nor a toc."""
+    for stage in (encoding_problems, yaml_problems):
+        if problems := stage(book):
             return problems
-    return []
-
-
-def structure_problems(book: Path) -> list[str]:
-    """The table of contents against the pages on disk; every table against its schema."""
-    return toc_problems(book) + [_relative(problem, book) for problem in data.table_problems(book / "data" / "datapackage.json")]
+    return toc_problems(book) + [_relative(problem, book)
+                                 for problem in data.table_problems(book / "data" / "datapackage.json")]
 
 
 def encoding_problems(book: Path) -> list[str]:
-    """The text files the build reads whose bytes are not UTF-8: the configuration first (the rest is found through
-    it), then the bibliography, the pages, the data and the copy-text."""
-    configuration = [book / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")]
-    problems = encoding_problems_in(configuration, book)
-    if problems:
+    """The configuration first, since the other files (bibliography, pages, data) are found through it."""
+    if problems := _not_utf8([book / name for name in ("_config.yml", "_toc.yml", "CITATION.cff")], book):
         return problems
     try:
         bibliographies = [book / name for name in book_structure.config(book).get("bibtex_bibfiles", [])]
@@ -116,12 +79,10 @@ def encoding_problems(book: Path) -> list[str]:
     except yaml.YAMLError:  # yaml_problems names it; the rest is checked once it reads
         return problems
     data_files = sorted(path for path in (book / "data").glob("*") if path.suffix in {".csv", ".json", ".txt"})
-    return encoding_problems_in([*bibliographies, *pages, *data_files], book)
+    return _not_utf8([*bibliographies, *pages, *data_files], book)
 
 
-def encoding_problems_in(paths: list[Path], book: Path) -> list[str]:
-    """``file:line: not UTF-8 (byte 0x.. at column N)`` for each file whose bytes are not UTF-8 (the first bad
-    byte; the column counts the characters before it on its line, from 1)."""
+def _not_utf8(paths: list[Path], book: Path) -> list[str]:
     problems = []
     for path in paths:
         raw = path.read_bytes() if path.is_file() else b""
@@ -136,7 +97,6 @@ def encoding_problems_in(paths: list[Path], book: Path) -> list[str]:
 
 
 def yaml_problems(book: Path) -> list[str]:
-    """``_config.yml``/``_toc.yml`` that YAML cannot read, at the line where its parser stopped."""
     problems = []
     for name in ("_config.yml", "_toc.yml"):
         try:
@@ -150,25 +110,14 @@ def yaml_problems(book: Path) -> list[str]:
 
 
 def toc_problems(book: Path) -> list[str]:
-    """A message for each ``_toc.yml`` entry without its file and for each page on disk missing from it."""
+    """Sphinx would skip a page missing from ``_toc.yml``, or only warn about an entry without its file."""
     try:
         listed = book_structure.reading_order(book)
     except MalformedError as error:  # sphinx_external_toc's word for a _toc.yml of the wrong shape
         return [f"_toc.yml: {error}"]
     on_disk = book_structure.pages_on_disk(book)
-    lines = _toc_lines(book / "_toc.yml")
-    problems = [f"_toc.yml:{lines.get(name, 1)}: the entry '{name}' has no file "
-                f"(looked for {', '.join(name + s for s in book_structure.PAGE_SUFFIXES)})"
-                for name in listed if name not in on_disk]
-    problems += [f"{path.relative_to(book)}: this page is not in _toc.yml; list it there or remove the file"
-                 for name, path in on_disk.items() if name not in listed]
-    return problems
-
-
-def _toc_lines(toc: Path) -> dict[str, int]:
-    """Docname -> the line of its ``file:``/``root:`` entry, from the YAML parser's marks."""
-    lines, pending = {}, [yaml.compose(toc.read_text(encoding="utf-8"))]
-    while pending:
+    lines, pending = {}, [yaml.compose((book / "_toc.yml").read_text(encoding="utf-8"))]
+    while pending:  # docname -> the line of its file:/root: entry, from the YAML parser's marks
         node = pending.pop()
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -177,81 +126,66 @@ def _toc_lines(toc: Path) -> dict[str, int]:
                 pending.append(value)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
-    return lines
+    problems = [f"_toc.yml:{lines.get(name, 1)}: the entry '{name}' has no file "
+                f"(looked for {', '.join(name + s for s in book_structure.PAGE_SUFFIXES)})"
+                for name in listed if name not in on_disk]
+    return problems + [f"{path.relative_to(book)}: this page is not in _toc.yml; list it there or remove the file"
+                       for name, path in on_disk.items() if name not in listed]
 
-
-# --- the build's own messages: the records of coup1917.sphinx.problems ---------------------------------------
 
 def reported_problems(records: dict | None, book: Path) -> list[str]:
-    """The problems of a failed build, one line each, paths relative to the book, from the build's records
-    (:mod:`coup1917.sphinx.problems`); ``None`` records: the build stopped before Sphinx built anything."""
+    """The lines of a failed build from its records (:mod:`coup1917.sphinx.problems`); ``None``: no Sphinx build."""
     problems = []
     if records:
         failed_pages = {cell["file"] for cell in records["failed_cells"]}
-        problems += [_cell_problem(cell, book) for cell in records["failed_cells"]]
+        problems += [_cell_problem(cell) for cell in records["failed_cells"]]
         # A page's other warnings follow from its failed cell (missing outputs, glue keys), as do myst-nb's own.
-        problems += [_located(warning["file"], warning["line"], warning["message"], book)
+        problems += [_located(warning["file"], warning["line"], warning["message"])
                      for warning in records["warnings"] if warning["file"] not in failed_pages]
         problems = _merge_cell_failures(problems)
-        if records["exception"]:
-            problems.append(_exception_problem(records["exception"], book))
+        if exception := records["exception"]:
+            if exception["message"].startswith(f"{book.resolve()}/"):  # the edition's errors name their file
+                problems.append(_located(None, None, exception["message"]))
+            else:
+                problems.append(_located(exception["file"], exception["line"],
+                                         f"{exception['name']}: {exception['message']}"))
     return list(dict.fromkeys(_relative(problem, book) for problem in problems))
 
 
-def _located(file: str | None, line: int | None, message: str, book: Path) -> str:
-    where = f"{_relative(file, book)}{f':{line}' if line else ''}: " if file else ""
+def _located(file: str | None, line: int | None, message: str) -> str:
+    where = f"{file}{f':{line}' if line else ''}: " if file else ""
     return where + " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 def _merge_cell_failures(problems: list[str]) -> list[str]:
-    """One line for one cause: the same exception raised on several pages (a table that three chapters load) is
-    reported at the first page, naming the others."""
+    """The same exception on several pages (a table three chapters load) is one line, naming the others."""
     merged: dict[str, list[str]] = {}
     for problem in problems:
         where, _, what = problem.partition(": a code cell raised ")
         merged.setdefault(what or problem, []).append(where if what else "")
     lines = []
     for what, places in merged.items():
-        if not places[0]:
-            lines.append(what)
-            continue
         others = f" (the same error in {', '.join(places[1:])})" if len(places) > 1 else ""
-        lines.append(f"{places[0]}: a code cell raised {what}{others}")
+        lines.append(f"{places[0]}: a code cell raised {what}{others}" if places[0] else what)
     return lines
 
 
-def _relative(path: str, book: Path) -> str:
-    return path.replace(f"{book.resolve()}/", "")
+def _relative(text: str, book: Path) -> str:
+    return text.replace(f"{book.resolve()}/", "")
 
 
-def _cell_problem(cell: dict, book: Path) -> str:
-    """``page:line: a code cell raised Name: value``, at the line of the page where the failing statement is."""
+def _cell_problem(cell: dict) -> str:
+    """At the line of the page where the failing statement is, when the cell's source is found there."""
     if not cell["name"]:
         return f"{cell['file']}: a code cell raised {cell['error']} (its traceback is in the build's reports/)"
-    return _located(cell["file"], _page_line(Path(cell["file"]), cell["source"], cell["line_in_cell"]),
-                    f"a code cell raised {cell['name']}: {cell['value']}", book)
-
-
-def _page_line(page: Path, source: str, line_in_cell: int | None) -> int | None:
-    """The line of the page where the cell's ``line_in_cell`` is, when the cell's source is found there."""
     try:
-        text = page.read_text(encoding="utf-8")
+        text = Path(cell["file"]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return None
-    start = text.find(source) if source else -1
-    return text.count("\n", 0, start) + (line_in_cell or 1) if start >= 0 else None
+        text = ""
+    start = text.find(cell["source"]) if cell["source"] else -1
+    line = text.count("\n", 0, start) + (cell["line_in_cell"] or 1) if start >= 0 else None
+    return _located(cell["file"], line, f"a code cell raised {cell['name']}: {cell['value']}")
 
-
-def _exception_problem(exception: dict, book: Path) -> str:
-    """``file:line: Name: message`` at the exception's frame in the book; the edition's own errors (DataError, an
-    extension's ExtensionError) begin with the path of the file at fault, and then are that message alone."""
-    if exception["message"].startswith(f"{book.resolve()}/"):
-        return _located(None, None, exception["message"], book)
-    file = exception["file"] and _relative(exception["file"], book)
-    return _located(file, exception["line"], f"{exception['name']}: {exception['message']}", book)
-
-
-# --- building, checking and publishing ------------------------------------------------------------------------
 
 def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:
     """``jupyter-book build`` into ``work`` under :data:`BUILD_TIMEOUT`; the log's path, or :class:`BuildFailed`."""
@@ -289,9 +223,7 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
 
 
 def text_problems(book: Path, target: Target, built: Path) -> list[str]:
-    """How the new book departs from the copy-text (and, for the EPUB, what EPUBCheck finds), each message led by
-    the source page it concerns."""
-    expected = fidelity.copy_text_words(COPY_TEXT)
+    """How the new book departs from the copy-text (and what EPUBCheck or the TEI schema finds), by source page."""
     checks = []
     if target.name == "html":
         actual = fidelity.book_words(fidelity.read_book(book, built))
@@ -309,16 +241,11 @@ def text_problems(book: Path, target: Target, built: Path) -> list[str]:
             return [str(error)]
         actual = epub.authorial_words(built)
     sources = book_structure.pages_on_disk(book)
-    messages = []
-    for message in fidelity.differences(expected, actual):
+    for message in fidelity.differences(fidelity.copy_text_words(COPY_TEXT), actual):
         named = (name for name in re.findall(r"(\S+?)\.x?html\b", message) if name in sources)
         page = next((sources[name].relative_to(book) for name in named), _relative(str(built), book))
-        messages.append(f"{page}: the authorial text departs from the copy-text: {message}")
-    return checks + messages
-
-
-def _drop_environment(work: Path) -> None:
-    shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+        checks.append(f"{page}: the authorial text departs from the copy-text: {message}")
+    return checks
 
 
 def publish_html(new_html: Path, out: Path, editions: list[Path]) -> None:
@@ -339,7 +266,7 @@ def publish_html(new_html: Path, out: Path, editions: list[Path]) -> None:
 
 
 def publish_file(new_file: Path, destination: Path, html: Path) -> None:
-    """An edition (PDF, EPUB) to ``destination``, and into the published site, each replaced in one rename."""
+    """An edition to ``destination``, and into the published site, each replaced in one rename."""
     for place in (destination, html / destination.name if html.is_dir() else None):
         if place:
             place.parent.mkdir(parents=True, exist_ok=True)
@@ -348,42 +275,35 @@ def publish_file(new_file: Path, destination: Path, html: Path) -> None:
             incoming.rename(place)
 
 
-def published(book: Path, out: Path, target: Target) -> Path:
-    """Where ``target``'s output is published under ``out``."""
-    return out / target.published / target.file_name(book) if target.suffix else out / target.published
-
-
 def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
     """Build ``book`` with ``builder`` in ``work``; publish under ``out`` on success, else :class:`BuildFailed`."""
     target = TARGETS[builder]
-    problems = input_problems(book)
-    if problems:
+    if problems := input_problems(book):
         raise BuildFailed(problems)
     try:
         log = run_jupyter_book(book, work, target, options)
     except BuildFailed:
         # Sphinx keeps the environment of a build that failed, and the next build would neither read again nor
         # warn again about the pages at fault: it would publish them.
-        _drop_environment(work)
+        shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
         raise
     if target.suffix:
         # myst-nb renders outputs for the builder at hand as it reads a page, into the doctrees all builds share:
         # the next HTML build must read every page afresh.
-        _drop_environment(work)
-    built = target.built(work, book)
-    problems = text_problems(book, target, built)
-    if problems:
+        shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+    built = target.place(work / "_build" / target.output, book)
+    if problems := text_problems(book, target, built):
         raise BuildFailed(problems, log)
-    if target.name == "html":  # the runnable downloads, from the built site, into it
-        try:
-            runnable.write_downloads(book, built)
-        except runnable.DownloadFailed as error:
-            raise BuildFailed([str(error)], log) from None
-    destination, html = published(book, out, target), published(book, out, TARGETS["html"])
+    destination = target.place(out / target.name, book)
     if target.suffix:
-        publish_file(built, destination, html)
-    else:
-        publish_html(built, html, [published(book, out, edition) for edition in EDITIONS])
+        publish_file(built, destination, out / "html")
+        return destination
+    try:  # the runnable downloads, from the built site, into it
+        runnable.write_downloads(book, built)
+    except runnable.DownloadFailed as error:
+        raise BuildFailed([str(error)], log) from None
+    publish_html(built, destination, [edition.place(out / edition.name, book) for edition in TARGETS.values()
+                                      if edition.suffix])
     return destination
 
 
@@ -404,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        kept = published(book, out, TARGETS[arguments.builder])
+        kept = TARGETS[arguments.builder].place(out / arguments.builder, book)
         kept = f"the last good output in {kept} is unchanged" if kept.exists() else f"nothing published in {kept}"
         log = f"; full log: {failure.log}" if failure.log else ""
         print(f"Build failed: {kept}{log}", file=sys.stderr)

@@ -1,16 +1,6 @@
-"""Run the chapters as Jupyter notebooks, outside the book build, and check that every chart made it out.
-
-A chapter is a MyST Markdown notebook (Jupytext). It is read with Jupytext and executed with nbclient in a fresh
-kernel whose working directory is wherever the caller says: the chapters find their data through the edition
-package (:data:`coup1917.DATA_DIR`), never through a path relative to the notebook.
-
-The chapters draw every chart through :func:`coup1917.charts.glue_chart`, and each call leaves one Plotly output
-(:data:`coup1917.charts.CHART_MIME`; glued, under myst-nb's glue prefix), which the HTML book renders as the
-interactive chart and the PDF as a vector figure. So the charts a cell must leave are counted from its code, with
-:mod:`coup1917.book.inputs` (magics left out), and compared with its outputs after the
-run: a chart missing from the outputs is reported with the cell that should have left it.
-
-``python -m coup1917.build.notebooks [DIR]`` writes the executed notebooks into DIR (default ``_build/notebooks``).
+"""``python -m coup1917.build.notebooks [DIR]``: run the chapters with nbclient outside the book build, in a fresh
+kernel in DIR (default ``_build/notebooks``), write them there executed, and check that each cell left one Plotly
+output per :func:`coup1917.charts.glue_chart` call in its code (counted with :mod:`coup1917.book.inputs`).
 """
 
 from __future__ import annotations
@@ -44,13 +34,13 @@ class Run:
 
 
 def chapters(book_dir: Path = ROOT) -> list[Path]:
-    """The book's pages that are notebooks (they name a kernel), in reading order."""
+    """The pages that name a kernel, in reading order."""
     pages = [book_dir / Path(page).with_suffix(".md") for page in html_pages(book_dir)]
     return [page for page in pages if "kernelspec" in jupytext.read(page).metadata]
 
 
 def run_notebook(notebook: nbformat.NotebookNode, working_dir: Path, source: Path) -> Run:
-    """Execute a chapter in a fresh kernel started in ``working_dir``; a failing cell raises naming the cell."""
+    """A failing cell raises naming the cell."""
     client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(working_dir)}})
     started = time.perf_counter()
@@ -67,12 +57,10 @@ def run_notebook(notebook: nbformat.NotebookNode, working_dir: Path, source: Pat
 
 
 def charts_drawn(code: str) -> int:
-    """How many charts a cell's code draws: its calls of :func:`~coup1917.charts.glue_chart`, however imported."""
     return len(inputs.calls(inputs.parse(code, "a code cell"), glue_chart.__name__))
 
 
 def missing_charts(result: Run) -> list[str]:
-    """One message for each chart cell with fewer Plotly outputs than the charts its code draws."""
     return [f"{result.source}: {_describe(result.notebook, index)} draws {count} chart(s) but has "
             f"{charts_in_outputs(result.notebook.cells[index])} {CHART_MIME} output(s)"
             for index, count in result.figures.items()
@@ -80,28 +68,21 @@ def missing_charts(result: Run) -> list[str]:
 
 
 def charts_in_outputs(cell: nbformat.NotebookNode) -> int:
-    """How many Plotly charts a code cell's outputs hold, displayed or glued."""
     return sum(bool(CHART_MIMES & output.get("data", {}).keys()) for output in cell.get("outputs", []))
 
 
 def _describe(notebook: nbformat.NotebookNode, index: int) -> str:
-    """A cell as a reader can find it in the chapter: its number and its first line."""
     first_line = notebook.cells[index].source.strip().split("\n")[0]
     return f"cell {index} ({first_line!r})"
 
 
-def write_executed(out_dir: Path) -> list[str]:
-    """Run every chapter, write it executed into ``out_dir``; a message for each chart missing from the outputs."""
+if __name__ == "__main__":
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
-    problems = []
+    missing = []
     for source in chapters():
         result = run_notebook(jupytext.read(source), out_dir, source)
         nbformat.write(result.notebook, out_dir / f"{source.stem}.ipynb")
         print(f"{source.relative_to(ROOT)}: {result.seconds:.1f} s, {sum(result.figures.values())} chart(s)")
-        problems += missing_charts(result)
-    return problems
-
-
-if __name__ == "__main__":
-    missing = write_executed(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "notebooks")
+        missing += missing_charts(result)
     sys.exit("\n".join(missing) or None)  # each missing chart on stderr, and a failure

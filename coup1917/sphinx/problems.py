@@ -1,20 +1,7 @@
-"""Every problem of a build as a record: one JSON file per build (``_build/problems.json`` beside the builder's
-output, :func:`records_path`), which ``coup1917.build`` reads to print each problem as ``file[:line]: message``.
-
-- **Sphinx's warnings and errors**, as Sphinx's logging hands them to its own warning stream: a handler on the
-  ``sphinx`` logger that is itself a :class:`~sphinx.util.logging.WarningStreamHandler`, so that
-  ``pending_warnings()`` holds back and replays its records as it does Sphinx's (each is recorded once), and that
-  leaves out what ``suppress_warnings`` suppresses and repeats of a ``once`` warning, by Sphinx's own rules
-  (``is_suppressed_warning``, ``OnceFilter``). Sphinx's ``logging.setup`` removes it with the others when the next
-  application starts in the same process.
-- **The cells that failed**, from myst-nb's own data: a page whose execution record (myst-nb's
-  ``NbMetadataCollector``) says it failed, and, in the notebook myst-nb wrote for it, the cell with an ``error``
-  output (its exception's name and value).
-- **An exception that stopped the build**, handed to ``build-finished``: of its chain, the first exception (the
-  root cause first, as Python prints it) with a frame in the book's own code, at its innermost such frame.
-- **The notebooks this build executed** (not taken from the execution cache), and the builder: with the
-  environment variable ``COUP1917_BUILD_LEDGER`` set, each build also appends its record as one JSON line to that
-  file (``make test`` counts the builds and executions it made with it, tests/conftest.py).
+"""Every problem of a build as records in ``_build/problems.json`` (:func:`coup1917.book.records_path`), which
+``coup1917.build`` prints as ``file[:line]: message``: Sphinx's warnings (as Sphinx's own warning stream filters
+them), the cells that failed (myst-nb's records), the exception that stopped the build; with ``COUP1917_BUILD_LEDGER``
+set, each build's record (with the notebooks it executed) is also appended to that file (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -43,7 +30,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class ProblemRecorder(sphinx_logging.WarningStreamHandler):
-    """Sphinx's warnings and errors as records, located as Sphinx locates them."""
+    """A WarningStreamHandler, so that ``pending_warnings()`` holds back and replays its records as Sphinx's (each
+    recorded once); Sphinx's ``logging.setup`` removes it when the next application starts in the process."""
 
     def __init__(self, app: Sphinx):
         super().__init__()
@@ -63,8 +51,7 @@ class ProblemRecorder(sphinx_logging.WarningStreamHandler):
                              "line": line, "message": message.removesuffix(shown_type)})
 
     def _location(self, location) -> tuple[str | None, int | None]:
-        """(file, line) of a warning's location, given as Sphinx's loggers accept it: a docname, ``(docname, line)``,
-        a node, or ``path:line`` (what Sphinx's own warning stream has already made of the others)."""
+        """From a docname, ``(docname, line)``, a node, or ``path:line`` (as Sphinx's warning stream made it)."""
         if isinstance(location, nodes.Node):
             location = sphinx_logging.get_node_location(location)
         if isinstance(location, tuple):
@@ -78,22 +65,26 @@ class ProblemRecorder(sphinx_logging.WarningStreamHandler):
         return path, int(line) if line.isdigit() else None
 
 
-def failed_cells(app: Sphinx) -> list[dict]:
-    """The cell that raised on each page whose execution failed in this build, from myst-nb's records."""
-    from myst_nb.sphinx_ import NbMetadataCollector  # myst-nb is the book's; a plain Sphinx project may lack it
+def _executions(app: Sphinx, since: float) -> tuple[list[dict], list[str]]:
+    """The cells that failed and the pages executed in this build (a page taken from the cache is dated when it was
+    cached, before the build began), from myst-nb's records."""
+    if "myst_nb" not in app.extensions or not hasattr(app, "env"):  # a plain Sphinx project of the tests
+        return [], []
+    from myst_nb.sphinx_ import NbMetadataCollector
 
-    failed = []
+    failed, executed = [], []
     for docname in sorted(getattr(app.env, "nb_metadata", {})):
-        execution = NbMetadataCollector.get_exec_data(app.env, docname)
-        if not execution or execution["succeeded"]:
+        if not (execution := NbMetadataCollector.get_exec_data(app.env, docname)):
             continue
-        cell = _error_cell(Path(app.env.mystnb_config.output_folder) / f"{docname}.ipynb")
-        failed.append({"file": app.env.doc2path(docname), "error": execution["error"], **cell})
-    return failed
+        if execution["mtime"] >= since:
+            executed.append(docname)
+        if not execution["succeeded"]:
+            cell = _error_cell(Path(app.env.mystnb_config.output_folder) / f"{docname}.ipynb")
+            failed.append({"file": app.env.doc2path(docname), "error": execution["error"], **cell})
+    return failed, executed
 
 
 def _error_cell(notebook_path: Path) -> dict:
-    """The source, exception and line in the cell of the first ``error`` output of the notebook myst-nb wrote."""
     notebook = nbformat.read(notebook_path, as_version=4) if notebook_path.is_file() else None
     for cell in notebook.cells if notebook else []:
         for output in cell.get("outputs", []):
@@ -106,49 +97,30 @@ def _error_cell(notebook_path: Path) -> dict:
 
 
 def stopping_exception(exception: BaseException, own_code: Path) -> dict:
-    """The exception that stopped the build, at its innermost frame in ``own_code`` (the book's directory, not its
-    virtual environment): of the chain, the root cause first, the first exception that passes through the book's
-    code; else the root cause where it happened."""
+    """Of the chain, root cause first (as Python prints it), the first exception with a frame in ``own_code`` (not
+    its virtual environment), at its innermost such frame; else the root cause where it happened."""
     chain, current = [], exception
     while current is not None and current not in chain:
         chain.append(current)
         current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
-    chain.reverse()
     own = f"{own_code.resolve()}/"
-    for candidate in chain:
-        frames = traceback.extract_tb(candidate.__traceback__)
-        in_book = [frame for frame in frames if frame.filename.startswith(own) and "/.venv/" not in frame.filename]
-        if in_book:
-            return _exception_record(candidate, in_book[-1])
-    root = chain[0]
-    frames = traceback.extract_tb(root.__traceback__)
-    return _exception_record(root, frames[-1] if frames else None)
-
-
-def _exception_record(exception: BaseException, frame) -> dict:
-    return {"name": type(exception).__name__, "message": str(exception).strip(),
+    for candidate in reversed(chain):
+        frames = [frame for frame in traceback.extract_tb(candidate.__traceback__)
+                  if frame.filename.startswith(own) and "/.venv/" not in frame.filename]
+        if frames:
+            break
+    else:
+        candidate, frames = chain[-1], traceback.extract_tb(chain[-1].__traceback__)
+    frame = frames[-1] if frames else None
+    return {"name": type(candidate).__name__, "message": str(candidate).strip(),
             "file": frame.filename if frame else None, "line": frame.lineno if frame else None}
 
 
-def executed_notebooks(app: Sphinx, since: float) -> list[str]:
-    """The pages whose notebooks myst-nb executed in this build (a page taken from the cache is dated when it was
-    cached, before the build began)."""
-    from myst_nb.sphinx_ import NbMetadataCollector
-
-    return [docname for docname in sorted(getattr(app.env, "nb_metadata", {}))
-            if (execution := NbMetadataCollector.get_exec_data(app.env, docname)) and execution["mtime"] >= since]
-
-
 def write_records(app: Sphinx, recorder: ProblemRecorder, started: float, exception: BaseException | None) -> None:
-    notebooks = "myst_nb" in app.extensions and hasattr(app, "env")
-    record = {
-        "builder": getattr(getattr(app, "builder", None), "name", None),
-        "srcdir": str(app.srcdir),
-        "warnings": recorder.records,
-        "failed_cells": failed_cells(app) if notebooks else [],
-        "exception": stopping_exception(exception, Path(app.srcdir)) if exception else None,
-        "executed": executed_notebooks(app, started) if notebooks else [],
-    }
+    failed, executed = _executions(app, started)
+    record = {"builder": getattr(getattr(app, "builder", None), "name", None), "srcdir": str(app.srcdir),
+              "warnings": recorder.records, "failed_cells": failed,
+              "exception": stopping_exception(exception, Path(app.srcdir)) if exception else None, "executed": executed}
     path = records_path(app.outdir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1), encoding="utf-8")
@@ -158,8 +130,8 @@ def write_records(app: Sphinx, recorder: ProblemRecorder, started: float, except
 
 
 def _record_uncaught(kind, value, trace) -> None:
-    """An exception that Sphinx never hands to ``build-finished`` (one raised as it starts, in ``builder-inited``:
-    jupyter-book re-raises it, chained, and Python reports it here): recorded for the build that has none yet."""
+    """One raised as Sphinx starts (``builder-inited``) never reaches ``build-finished``: jupyter-book re-raises it
+    and Python reports it here, for the build that has no record yet."""
     if _current and not records_path(_current[0].outdir).exists():
         write_records(*_current, exception=value)
     _previous_excepthook(kind, value, trace)

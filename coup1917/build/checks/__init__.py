@@ -1,2 +1,1 @@
-"""Read-back checks of the built editions: the authorial text of the HTML, the PDF and the EPUB against the
-copy-text, and EPUBCheck."""
+"""Read-back checks of the built editions against the copy-text, EPUBCheck and the TEI schema."""

@@ -1,13 +1,6 @@
-"""Check that the built book reproduces the copy-text word for word.
-
-The authorial text of a page is the text of its ``<article>`` with every element the edition marks as editorial
-left out (see :mod:`coup1917.sphinx.apparatus.editorial`), plus two pieces of Sphinx's own chrome: the ``#`` link of a
-heading or caption, and the number of a table ("Table 4.1"). Pages are read in the order of ``_toc.yml``.
-
-Normalisation, and the only one: runs of whitespace (spaces, line breaks, the copy-text's indentation, no-break
-spaces) count as one word boundary, since HTML layout and the copy-text's indentation are not part of the words.
-Nothing else is normalised: the book keeps the copy-text's straight quotes (Sphinx's smartquotes is off) and its
-hyphens, so a changed quote or dash is a changed word.
+"""Check that the built book reproduces the copy-text word for word: each page's ``<article>`` without what is
+editorial (and Sphinx's ``#`` links and table numbers), in the order of ``_toc.yml``. Whitespace is the only thing
+normalised (one word boundary); a changed quote or dash is a changed word (Sphinx's smartquotes is off).
 """
 
 from __future__ import annotations
@@ -16,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString
 
 from coup1917 import book
 
@@ -40,14 +33,12 @@ class Word:
 
 
 def copy_text_words(path: Path) -> list[Word]:
-    words = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        words += [Word(w, f"copy-text line {number}, word {i}") for i, w in enumerate(line.split(), start=1)]
-    return words
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [Word(w, f"copy-text line {number}, word {i}")
+            for number, line in enumerate(lines, start=1) for i, w in enumerate(line.split(), start=1)]
 
 
 def read_book(book_dir: Path, html_dir: Path) -> dict[str, str]:
-    """Page name -> HTML of every page of the built book, in reading order."""
     return {page: (html_dir / page).read_text(encoding="utf-8") for page in book.html_pages(book_dir)}
 
 
@@ -57,30 +48,13 @@ def page_words(page: str, html: str) -> list[Word]:
         raise ValueError(f"{page}: no <article> element; is this a page of the built book?")
     for element in article.select(NOT_AUTHORIAL):
         element.decompose()
-    words = []
-    for block_number, block in enumerate(_text_runs(article), start=1):
-        words += [Word(w, f"{page}, block {block_number}, word {i}") for i, w in enumerate(block.split(), 1)]
-    return words
-
-
-def _text_runs(element: Tag) -> list[str]:
-    """The element's text, split where a block-level element begins or ends; inline elements join their words."""
-    runs = [""]
-
-    def walk(node):
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                runs[-1] += str(child)
-            elif isinstance(child, Tag):
-                block = child.name in _BLOCK_TAGS
-                if block:
-                    runs.append("")
-                walk(child)
-                if block:
-                    runs.append("")
-
-    walk(element)
-    return [run for run in runs if run.split()]
+    for block in article.find_all(_BLOCK_TAGS):  # a block-level element ends a run of words; inline ones join them
+        block.insert_before("\0")
+        block.insert_after("\0")
+    text = "".join(node for node in article.descendants if isinstance(node, NavigableString))
+    runs = [run for run in text.split("\0") if run.split()]
+    return [Word(w, f"{page}, block {number}, word {i}")
+            for number, run in enumerate(runs, start=1) for i, w in enumerate(run.split(), 1)]
 
 
 def book_words(pages: dict[str, str]) -> list[Word]:
@@ -88,10 +62,8 @@ def book_words(pages: dict[str, str]) -> list[Word]:
 
 
 def differences(expected: list[Word], actual: list[Word]) -> list[str]:
-    """Every way ``actual`` (the book) departs from ``expected`` (the copy-text), one message each.
-
-    A run of text found in both, but at different places, is reported once, as moved.
-    """
+    """One message for each way the book departs from the copy-text; a run of text found in both, but at different
+    places, is reported once, as moved."""
     changes = _changes([w.text for w in expected], [w.text for w in actual])
     removed = {_texts(expected[i1:i2]) for i1, i2, _, _ in changes if i2 > i1}
     added = {_texts(actual[j1:j2]) for _, _, j1, j2 in changes if j2 > j1}
@@ -107,16 +79,15 @@ def differences(expected: list[Word], actual: list[Word]) -> list[str]:
         elif old and not old_moved:
             messages.append(f"missing from the book: {_quote(old)} ({old[0].where}), expected at {_at(actual, j1)}")
         elif new and not new_moved:
-            messages.append(f"added at {new[0].where}: {_quote(new)}, not in the copy-text (before {_at(expected, i1)})")
+            messages.append(f"added at {new[0].where}: {_quote(new)}, not in the copy-text "
+                            f"(before {_at(expected, i1)})")
     return messages
 
 
 def _changes(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
-    """The spans (old start, old end, new start, new end) where the two word lists differ.
-
-    A difflib match shorter than ``_ANCHOR`` words is not trusted as a fixed point: otherwise a moved or rewritten
-    paragraph is aligned on the "the" and "of" it shares with its neighbour and reported as dozens of changes.
-    """
+    """(old start, old end, new start, new end) of each difference. A difflib match shorter than ``_ANCHOR`` words is
+    not a fixed point: a moved or rewritten paragraph would be aligned on the "the" and "of" it shares with its
+    neighbour and reported as dozens of changes."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     anchors = [m for m in matcher.get_matching_blocks() if m.size >= _ANCHOR or m.size == 0]
     changes, i, j = [], 0, 0

@@ -1,22 +1,7 @@
-"""A chapter's executed notebook made readable in any Jupyter front end, for the runnable download.
-
-The chapters are MyST notebooks: the book (and JupyterLab with ``jupyterlab-myst``) renders their margin notes,
-glossary terms, citations, computed dates and glued figures; plain Jupyter, VS Code or Colab would show the MyST
-itself. The download's copy of the notebook is converted here (the chapters' sources are never edited) into plain
-Markdown that every front end reads. Each Markdown cell is read with myst-parser's own markdown-it parser, the one
-the book's pages go through, and written back node by node:
-
-- a margin note becomes a blockquote headed as the editors' note; a dropdown, a ``<details>`` block;
-- ``{term}``, ``{doc}`` and the essay's printed citation markers become their words; ``{cite:p}`` the author-year
-  citation ("Pipes 1990, ch. 11") with the works cited listed at the end; ``{oldstyle}`` and ``{date}`` the dates
-  as the book prints them; a ``{sic}`` mark the words as printed with the reading in brackets;
-- ``{glue:text}`` the value the notebook computed, a glued table the table itself, and a glued figure its caption,
-  which points to the code cell whose own output is the chart (the chart never needs myst-nb's glue to be seen);
-- a link to another chapter leads to its notebook when the download carries it, and is its words otherwise.
-
-A role, directive or Markdown node this module does not write (only those the chapters use) stops the conversion
-with its name, so that no raw MyST reaches a reader unnoticed. The Markdown outputs of code cells (the chronology's
-table cites its sources) are converted too.
+"""A chapter's executed notebook with its MyST made plain Markdown, which any Jupyter front end reads: each Markdown
+cell (and Markdown output) is parsed with myst-parser's own markdown-it parser and written back node by node. A
+role, directive or node not written here (only those the chapters use) stops the conversion with its name, so that
+no raw MyST reaches a reader unnoticed.
 """
 
 from __future__ import annotations
@@ -52,8 +37,6 @@ class ConversionError(ValueError):
 
 @dataclass
 class Context:
-    """What the conversion of one notebook needs besides the notebook."""
-
     labels: dict[str, str]  # bibliography key -> author-year label ("Pipes 1990")
     myst_extensions: frozenset[str] = frozenset({"colon_fence"})  # the book's (_config.yml)
     pages_in_download: set[str] = field(default_factory=set)  # page stems whose notebooks travel with this one
@@ -85,12 +68,11 @@ def _parser(extensions: frozenset[str]):
 
 
 def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) -> nbformat.NotebookNode:
-    """A copy of ``executed`` whose Markdown is plain, with ``first_cell`` first."""
     notebook = copy.deepcopy(executed)
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook")
-            if record:  # myst-nb's glue: the value under its name, the MIME prefix removed
+            # myst-nb's glue: the value under its name, the MIME prefix removed
+            if record := output.get("metadata", {}).get("scrapbook"):
                 prefix = record.get("mime_prefix", "")
                 context.glued[record["name"]] = {mime.removeprefix(prefix): data for mime, data in output.data.items()}
                 context.chart_cells[record["name"]] = index
@@ -110,7 +92,6 @@ def convert(executed: nbformat.NotebookNode, context: Context, first_cell: str) 
 
 
 def markdown(source: str, context: Context) -> str:
-    """MyST ``source`` as plain Markdown."""
     return _blocks(SyntaxTreeNode(_parser(context.myst_extensions).parse(source)).children, context)
 
 
@@ -119,7 +100,6 @@ def _blocks(children: list[SyntaxTreeNode], context: Context) -> str:
 
 
 def _prefixed(text: str, first: str, rest: str) -> str:
-    """``text`` with ``first`` before its first line and ``rest`` before each other line."""
     return "\n".join(((first if number == 0 else rest) + line).rstrip() for number, line in enumerate(text.split("\n")))
 
 
@@ -166,7 +146,12 @@ def _directive(name: str, first_line: str, content: str, context: Context) -> st
     if name == "table":
         return f"**{markdown(argument, context)}**\n\n{body}"
     if name == "glue":
-        return _glued_block(_glued(argument, context))
+        bundle = _glued(argument, context)
+        if "text/markdown" in bundle:
+            return bundle["text/markdown"]
+        if "text/html" in bundle:  # a DataFrame: its table
+            return STYLE.sub("", bundle["text/html"])
+        return "```\n" + bundle.get("text/plain", "") + "\n```"
     if name == "glue:figure":
         if argument not in context.chart_cells:
             raise ConversionError(f"{{glue:figure}} {argument!r}: no cell of the notebook glued it")
@@ -174,14 +159,6 @@ def _directive(name: str, first_line: str, content: str, context: Context) -> st
         cell = f"{'the' if abs(distance) == 1 else 'a'} code cell {'above' if distance < 0 else 'below'}"
         return f"**Figure.** *The chart is the output of {cell}.*\n\n{body}"
     raise ConversionError(f"directive {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
-
-
-def _glued_block(bundle: dict) -> str:
-    if "text/markdown" in bundle:
-        return bundle["text/markdown"]
-    if "text/html" in bundle:  # a DataFrame: its table
-        return STYLE.sub("", bundle["text/html"])
-    return "```\n" + bundle.get("text/plain", "") + "\n```"
 
 
 def _glued(name: str, context: Context) -> dict:
@@ -206,19 +183,17 @@ def _inline_node(node: SyntaxTreeNode, context: Context) -> str:
         return f"{node.markup}{_inline(node.children, context)}{node.markup}"
     if kind == "code_inline":
         return f"{node.markup}{node.content}{node.markup}"
-    if kind == "link":
-        return _link(str(node.attrs["href"]), _inline(node.children, context), context)
+    if kind == "link":  # to another chapter: its notebook if the download carries it, else its words
+        href, words = str(node.attrs["href"]), _inline(node.children, context)
+        page, _, anchor = href.partition("#")
+        if "://" in href or not page.endswith(".md"):
+            return f"[{words}]({href})"
+        if (stem := Path(page).stem) not in context.pages_in_download:
+            return words
+        return f"[{words}]({stem}.ipynb{'#' + anchor if anchor else ''})"
     if kind == "myst_role":
         return _role(node.meta["name"], node.content, context)
     raise ConversionError(f"Markdown {kind!r} has no plain-Markdown form in coup1917/build/downloads/portable.py")
-
-
-def _link(href: str, words: str, context: Context) -> str:
-    page, _, anchor = href.partition("#")
-    if "://" in href or not page.endswith(".md"):
-        return f"[{words}]({href})"
-    stem = Path(page).stem
-    return f"[{words}]({stem}.ipynb{'#' + anchor if anchor else ''})" if stem in context.pages_in_download else words
 
 
 def _role(name: str, text: str, context: Context) -> str:
@@ -237,36 +212,26 @@ def _role(name: str, text: str, context: Context) -> str:
         return f"[{words}](data/{file})" if file in context.data_files else words
     if name in ("glue:text", "glue"):
         key, _, spec = text.partition(":")
-        return _glued_text(_glued(key, context), spec)
+        plain = _glued(key, context).get("text/plain", "")
+        try:
+            value = ast.literal_eval(plain)
+        except (ValueError, SyntaxError):
+            return plain
+        return format(value, spec) if spec else str(value)
     if name in ("cite:p", "cite:t", "cite"):
-        return _citation(name, text, context)
+        parts = []
+        for cited in parse_citation_targets(text):
+            if cited.key not in context.labels:
+                raise ConversionError(f"{{{name}}}: {cited.key!r} is not a key of references.bib")
+            if cited.key not in context.cited:
+                context.cited.append(cited.key)
+            parts.append(" ".join(filter(None, (cited.pre, context.labels[cited.key])))
+                         + (f", {cited.post}" if cited.post else ""))
+        return "; ".join(parts) if name == "cite:t" else f"({'; '.join(parts)})"
     raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
-def _glued_text(bundle: dict, spec: str) -> str:
-    plain = bundle.get("text/plain", "")
-    try:
-        value = ast.literal_eval(plain)
-    except (ValueError, SyntaxError):
-        return plain
-    return format(value, spec) if spec else str(value)
-
-
-def _citation(name: str, text: str, context: Context) -> str:
-    parts = []
-    for cited in parse_citation_targets(text):
-        if cited.key not in context.labels:
-            raise ConversionError(f"{{{name}}}: {cited.key!r} is not a key of references.bib")
-        if cited.key not in context.cited:
-            context.cited.append(cited.key)
-        parts.append(" ".join(filter(None, (cited.pre, context.labels[cited.key])))
-                     + (f", {cited.post}" if cited.post else ""))
-    joined = "; ".join(parts)
-    return joined if name == "cite:t" else f"({joined})"
-
-
 def references_markdown(works: dict[str, str], context: Context) -> str:
-    """The works cited, as a Markdown list in the order of their labels; ``works``: each work of the bibliography
-    in Markdown, by key (:func:`coup1917.book.citations.formatted_entries`)."""
+    """``works``: each work of the bibliography in Markdown, by key (``citations.formatted_entries``)."""
     lines = sorted(f"- **{context.labels[key]}.** {works[key]}" for key in context.cited)
     return "## Works cited\n\n*Editorial: the works cited in this notebook's notes.*\n\n" + "\n".join(lines)

@@ -1,20 +1,7 @@
-"""The runnable downloads: each chapter, and the whole book, as a zip that runs without this repository.
-
-The build writes them once the HTML book is built and checked, from the built site, into it (``notebooks/``): the
-notebooks the site offers (``_sources/<page>.ipynb``, with the outputs the pages show, glued values included). A
-chapter's zip holds one folder, named after the chapter, with
-
-- the notebook, its Markdown made plain by :mod:`coup1917.build.downloads.portable` and a first cell saying how
-  to run it;
-- ``data/``: the tables the notebook loads and a ``datapackage.json`` describing exactly those;
-- what a chapter imports of the edition's package as a wheel with all its data inside (``coup1917/edition-data``,
-  where :data:`coup1917.DATA_DIR` finds it once installed), built by pip from the pinned setuptools, reproducibly;
-- ``requirements.txt``: the wheel, and every public package the notebook's code needs, pinned as
-  ``requirements.lock`` pins it: the distributions its cells and the package modules they use import
-  (:mod:`coup1917.book.inputs`), and everything those require.
-
-The whole book's zip holds every notebook in one folder with the union of the data and requirements. Archives
-and wheel are reproducible: entries sorted, timestamps fixed (:mod:`coup1917.book.archive`).
+"""The runnable downloads, written from the built site into it (``notebooks/``): for each notebook the site offers,
+and for all of them, a zip with the notebooks made plain (:mod:`~coup1917.build.downloads.portable`), the tables
+they load with their ``datapackage.json``, the package's top level as a wheel with the data inside, and a
+``requirements.txt`` pinned as ``requirements.lock`` pins what their code imports and all that requires.
 """
 
 from __future__ import annotations
@@ -41,6 +28,7 @@ from coup1917.book.archive import SOURCE_DATE_EPOCH, write_zip
 from coup1917.build.downloads import portable
 
 WHEEL_TIMEOUT = 300  # seconds for pip to build the wheel
+_providers = cache(importlib.metadata.packages_distributions)  # reads every installed distribution's files: seconds
 
 
 class DownloadFailed(Exception):
@@ -76,43 +64,32 @@ MyST sources as the book does."""
 
 
 def imported_distributions(modules: set[str]) -> set[str]:
-    """The distributions (canonical names) that provide ``modules``, leaving out the edition's package and the
-    standard library."""
+    """Canonical names, leaving out the edition's package and the standard library."""
     providers = _providers()
     tops = {module.partition(".")[0] for module in modules} - {inputs.PACKAGE, *sys.stdlib_module_names}
-    unknown = sorted(tops - providers.keys())
-    if unknown:
+    if unknown := sorted(tops - providers.keys()):
         raise LookupError(f"no installed distribution provides the module {unknown[0]!r}")
     return {canonicalize_name(name) for top in tops for name in providers[top]}
 
 
-@cache
-def _providers() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()  # reads every installed distribution's files: seconds
-
-
 def requirement_closure(distributions: set[str]) -> set[str]:
-    """``distributions`` and everything they require here (markers evaluated for this Python), canonical names."""
-    closure: set[str] = set()
-    pending = [(name, frozenset()) for name in distributions]
-    seen = set()
+    """``distributions`` and everything they require (markers evaluated for this Python), canonical names."""
+    pending, seen = [(name, frozenset()) for name in distributions], set()
     while pending:
-        name, extras = pending.pop()
-        if (name, extras) in seen:
+        if (name_extras := pending.pop()) in seen:
             continue
-        seen.add((name, extras))
-        closure.add(name)
+        seen.add(name_extras)
+        name, extras = name_extras
         for text in importlib.metadata.distribution(name).requires or []:
             requirement = Requirement(text)
             if requirement.marker is None or any(requirement.marker.evaluate({"extra": extra})
                                                  for extra in {"", *extras}):
                 pending.append((canonicalize_name(requirement.name), frozenset(requirement.extras)))
-    return closure
+    return {name for name, _ in seen}
 
 
 def locked_versions(lock: Path) -> dict[str, str]:
-    """Name -> version of each pin of a pip-compile lock (a requirement line ``name==version \\``, then its
-    indented hashes and comments)."""
+    """A pip-compile lock: a line ``name==version \\``, then its indented hashes and comments."""
     pins = [Requirement(line.rstrip(" \\")) for line in lock.read_text(encoding="utf-8").splitlines()
             if line[:1].isalnum()]
     return {canonicalize_name(pin.name): next(iter(pin.specifier)).version for pin in pins}
@@ -120,24 +97,16 @@ def locked_versions(lock: Path) -> dict[str, str]:
 
 def requirements_text(distributions: set[str], lock: Path, wheel: str, what: str) -> str:
     versions = locked_versions(lock)
-    missing = sorted(distributions - versions.keys())
-    if missing:
+    if missing := sorted(distributions - versions.keys()):
         raise DownloadFailed(f"{lock.name}: no pin for {', '.join(missing)}, which {what} needs")
     pins = [f"{name}=={versions[name]}" for name in sorted(distributions)]
-    return "\n".join([
-        f"# What {what} needs, pinned as the edition was built with them. Install from this folder:",
-        "#   pip install -r requirements.txt",
-        f"./{wheel}",
-        *pins,
-    ]) + "\n"
+    return "\n".join([f"# What {what} needs, pinned as the edition was built with them. Install from this folder:",
+                      "#   pip install -r requirements.txt", f"./{wheel}", *pins]) + "\n"
 
 
 def build_wheel(book_dir: Path, out_dir: Path) -> Path:
-    """What a chapter imports as a wheel, the data inside, built by pip with the environment's pinned setuptools.
-
-    The wheel holds the package's top level (data, escape, charts, audit, calendar: what the chapters import) and
-    not its subpackages: the book's structure, the Sphinx extensions and the build need Sphinx and Jupyter Book,
-    which a reader running a notebook has no use for and which its requirements do not install."""
+    """Into an empty ``out_dir``: the package's top level (what the chapters import) with the data inside, built by
+    pip with the pinned setuptools; not its subpackages, which need Sphinx and Jupyter Book."""
     project = tomllib.loads((book_dir / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     with tempfile.TemporaryDirectory() as staging:
         source = Path(staging) / inputs.PACKAGE
@@ -146,11 +115,10 @@ def build_wheel(book_dir: Path, out_dir: Path) -> Path:
             shutil.copy2(module, source / module.name)
         shutil.copytree(book_dir / "data", source / PACKAGED_DATA.name)
         (source.parent / "pyproject.toml").write_text(WHEEL_PROJECT.format(**project), encoding="utf-8")
-        built = Path(staging) / "dist"
         try:
             pip = subprocess.run(
                 [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                 "--wheel-dir", str(built), str(source.parent)],
+                 "--wheel-dir", str(out_dir), str(source.parent)],
                 timeout=WHEEL_TIMEOUT, capture_output=True, text=True,
                 env={**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), "PYTHONHASHSEED": "0"},
                 stdin=subprocess.DEVNULL)
@@ -159,12 +127,11 @@ def build_wheel(book_dir: Path, out_dir: Path) -> Path:
         if pip.returncode:
             raise DownloadFailed(f"pyproject.toml: pip could not build the wheel of the runnable downloads: "
                                  f"{pip.stderr.strip().splitlines()[-1] if pip.stderr.strip() else pip.returncode}")
-        (wheel,) = built.glob("*.whl")
-        return Path(shutil.copy2(wheel, out_dir / wheel.name))
+    (wheel,) = out_dir.glob("*.whl")
+    return wheel
 
 
 def data_package(descriptor: Path, tables: set[Path]) -> tuple[bytes, dict[str, Path]]:
-    """``datapackage.json`` reduced to the resources of ``tables``, and those files by name."""
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     files = {path.name: path for path in tables}
     package["resources"] = [resource for resource in package["resources"] if resource["path"] in files]
@@ -179,19 +146,8 @@ class Chapter:
     distributions: set[str]
 
 
-@dataclass
-class Shared:
-    """What every zip of one build shares."""
-    book_dir: Path
-    wheel: Path
-    labels: dict[str, str]  # bibliography key -> author-year label
-    works: dict[str, str]  # bibliography key -> the work in Markdown
-    myst_extensions: frozenset[str]  # the book's (_config.yml), to read its Markdown as the book does
-
-
 def write_downloads(book_dir: Path, html_dir: Path) -> list[Path]:
-    """A zip for each notebook the built site offers (``html_dir/_sources/<page>.ipynb``), and one for all of them,
-    into ``html_dir/notebooks``; the paths written."""
+    """From the notebooks the site offers (``_sources/<page>.ipynb``, with the outputs the pages show)."""
     out_dir = html_dir / book.RUNNABLE_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     sources = book.pages_on_disk(book_dir)
@@ -209,37 +165,36 @@ def write_downloads(book_dir: Path, html_dir: Path) -> list[Path]:
             chapters.append(Chapter(sources[docname], notebook, inputs.table_files(read) - {data.DESCRIPTOR},
                                     distributions))
     bib = book_dir / "references.bib"
+    labels, works = citations.author_year_labels(bib), citations.formatted_entries(bib, "markdown")
+    myst_extensions = frozenset(book.config(book_dir)["parse"]["myst_enable_extensions"])
+    zips = [(chapter.source.stem, [chapter], f"{chapter.source.stem}.ipynb") for chapter in chapters]
+    zips.append((book.runnable_book_name(book_dir), chapters, "the book's notebooks"))
+    written = []
     with tempfile.TemporaryDirectory() as scratch:
-        shared = Shared(book_dir, build_wheel(book_dir, Path(scratch)), citations.author_year_labels(bib),
-                        citations.formatted_entries(bib, "markdown"),
-                        frozenset(book.config(book_dir)["parse"]["myst_enable_extensions"]))
-        zips = [(chapter.source.stem, [chapter], f"{chapter.source.stem}.ipynb") for chapter in chapters]
-        zips.append((book.runnable_book_name(book_dir), chapters, "the book's notebooks"))
-        return [_write_zip(out_dir / f"{name}.zip", included, shared, what) for name, included, what in zips]
-
-
-def _write_zip(archive_path: Path, chapters: list[Chapter], shared: Shared, what: str) -> Path:
-    tables = set().union(*(chapter.tables for chapter in chapters))
-    descriptor, files = data_package(shared.book_dir / "data" / "datapackage.json", tables)
-    distributions = set().union(*(chapter.distributions for chapter in chapters))
-    lock = shared.book_dir / "requirements.lock"
-    entries = {
-        "requirements.txt": requirements_text(distributions, lock, shared.wheel.name, what).encode("utf-8"),
-        shared.wheel.name: shared.wheel.read_bytes(),
-        "data/datapackage.json": descriptor,
-        **{f"data/{name}": path.read_bytes() for name, path in files.items()},
-    }
-    for chapter in chapters:
-        context = portable.Context(labels=shared.labels, myst_extensions=shared.myst_extensions,
-                                   data_files=set(files), pages_in_download={other.source.stem for other in chapters})
-        try:
-            notebook = portable.convert(chapter.notebook, context, FIRST_CELL)
-        except portable.ConversionError as error:
-            raise DownloadFailed(f"{chapter.source.relative_to(shared.book_dir)}: {error}") from None
-        if context.cited:
-            notebook.cells.append(nbformat.v4.new_markdown_cell(portable.references_markdown(shared.works, context)))
-        for number, cell in enumerate(notebook.cells, start=1):  # stable ids: two builds give the same file
-            cell.id = f"cell-{number}"
-        entries[f"{chapter.source.stem}.ipynb"] = nbformat.writes(notebook).encode("utf-8") + b"\n"
-    top = archive_path.stem
-    return write_zip(archive_path, ((f"{top}/{name}", entries[name]) for name in sorted(entries)))
+        wheel = build_wheel(book_dir, Path(scratch))
+        for name, included, what in zips:
+            descriptor, files = data_package(book_dir / "data" / "datapackage.json",
+                                             set().union(*(chapter.tables for chapter in included)))
+            distributions = set().union(*(chapter.distributions for chapter in included))
+            entries = {
+                "requirements.txt": requirements_text(distributions, book_dir / "requirements.lock", wheel.name,
+                                                      what).encode("utf-8"),
+                wheel.name: wheel.read_bytes(),
+                "data/datapackage.json": descriptor,
+                **{f"data/{file}": path.read_bytes() for file, path in files.items()},
+            }
+            for chapter in included:
+                context = portable.Context(labels, myst_extensions, data_files=set(files),
+                                           pages_in_download={other.source.stem for other in included})
+                try:
+                    notebook = portable.convert(chapter.notebook, context, FIRST_CELL)
+                except portable.ConversionError as error:
+                    raise DownloadFailed(f"{chapter.source.relative_to(book_dir)}: {error}") from None
+                if context.cited:
+                    notebook.cells.append(nbformat.v4.new_markdown_cell(portable.references_markdown(works, context)))
+                for number, cell in enumerate(notebook.cells, start=1):  # stable ids: two builds give the same file
+                    cell.id = f"cell-{number}"
+                entries[f"{chapter.source.stem}.ipynb"] = nbformat.writes(notebook).encode("utf-8") + b"\n"
+            written.append(write_zip(out_dir / f"{name}.zip", ((f"{name}/{entry}", entries[entry])
+                                                               for entry in sorted(entries))))
+    return written
