@@ -36,11 +36,6 @@ class Target:
     output: str  # the Sphinx builder, and its folder in WORK/_build
     suffix: str | None = None  # the single-file editions' (published in OUT/<name>/ and in the site); None: HTML
 
-    @property
-    def builder_options(self) -> tuple[str, ...]:
-        custom = ("--custom-builder", self.output) if self.suffix else ()
-        return ("--builder", "custom" if custom else "html", *custom)
-
     def place(self, directory: Path, book: Path) -> Path:
         """Its file in ``directory`` for a single-file edition, else ``directory`` itself (the site)."""
         return directory / self.file_name(book) if self.suffix else directory
@@ -138,11 +133,17 @@ def reported_problems(records: dict | None, book: Path) -> list[str]:
     problems = []
     if records:
         failed_pages = {cell["file"] for cell in records["failed_cells"]}
-        problems += [_cell_problem(cell) for cell in records["failed_cells"]]
+        # The same exception on several pages (a table three chapters load) is one line, naming the others.
+        failures: dict[str, list[str]] = {}
+        for cell in records["failed_cells"]:
+            where, what = _cell_problem(cell)
+            failures.setdefault(what, []).append(where)
+        problems += [f"{places[0]}: a code cell raised {what}"
+                     + (f" (the same error in {', '.join(places[1:])})" if len(places) > 1 else "")
+                     for what, places in failures.items()]
         # A page's other warnings follow from its failed cell (missing outputs, glue keys), as do myst-nb's own.
         problems += [_located(warning["file"], warning["line"], warning["message"])
                      for warning in records["warnings"] if warning["file"] not in failed_pages]
-        problems = _merge_cell_failures(problems)
         if exception := records["exception"]:
             if exception["message"].startswith(f"{book.resolve()}/"):  # the edition's errors name their file
                 problems.append(_located(None, None, exception["message"]))
@@ -157,34 +158,21 @@ def _located(file: str | None, line: int | None, message: str) -> str:
     return where + " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
-def _merge_cell_failures(problems: list[str]) -> list[str]:
-    """The same exception on several pages (a table three chapters load) is one line, naming the others."""
-    merged: dict[str, list[str]] = {}
-    for problem in problems:
-        where, _, what = problem.partition(": a code cell raised ")
-        merged.setdefault(what or problem, []).append(where if what else "")
-    lines = []
-    for what, places in merged.items():
-        others = f" (the same error in {', '.join(places[1:])})" if len(places) > 1 else ""
-        lines.append(f"{places[0]}: a code cell raised {what}{others}" if places[0] else what)
-    return lines
-
-
 def _relative(text: str, book: Path) -> str:
     return text.replace(f"{book.resolve()}/", "")
 
 
-def _cell_problem(cell: dict) -> str:
-    """At the line of the page where the failing statement is, when the cell's source is found there."""
+def _cell_problem(cell: dict) -> tuple[str, str]:
+    """Where (the line of the page where the failing statement is, when the cell's source is found there) and what."""
     if not cell["name"]:
-        return f"{cell['file']}: a code cell raised {cell['error']} (its traceback is in the build's reports/)"
+        return cell["file"], f"{cell['error']} (its traceback is in the build's reports/)"
     try:
         text = Path(cell["file"]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
     start = text.find(cell["source"]) if cell["source"] else -1
     line = text.count("\n", 0, start) + (cell["line_in_cell"] or 1) if start >= 0 else None
-    return _located(cell["file"], line, f"a code cell raised {cell['name']}: {cell['value']}")
+    return f"{cell['file']}{f':{line}' if line else ''}", _located(None, None, f"{cell['name']}: {cell['value']}")
 
 
 def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:
@@ -198,7 +186,8 @@ def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str])
     shutil.rmtree(work / "_build" / target.output, ignore_errors=True)
     log_file = work / "build.log"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *target.builder_options, *options]
+    builder = ("--builder", "custom", "--custom-builder", target.output) if target.suffix else ("--builder", "html")
+    command = [str(jupyter_book), "build", str(book), "--path-output", str(work), *builder, *options]
     with log_file.open("w", encoding="utf-8") as log:
         # Its own process group, so that a time-out ends the kernels and Chromium it started; no terminal input,
         # so that nothing it starts can wait for an answer.

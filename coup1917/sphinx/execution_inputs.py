@@ -41,13 +41,14 @@ def _record_file(app: Sphinx) -> Path | None:
     return None
 
 
-def _changed(app: Sphinx, env: BuildEnvironment, docnames) -> dict[str, dict[str, str]]:
+def _changed(env: BuildEnvironment, recorded: dict, docnames) -> dict[str, dict[str, str]]:
     """The current inputs of the pages whose inputs differ from those their cached outputs were made with."""
-    file = _record_file(app)
-    recorded = json.loads(file.read_text(encoding="utf-8")) if file and file.exists() else {}
     current = {docname: execution_inputs(Path(env.doc2path(docname))) for docname in sorted(docnames)}
-    return {docname: files for docname, files in current.items()
-            if recorded.get(_page(env, docname), {}) != files}
+    return {docname: files for docname, files in current.items() if recorded.get(_page(env, docname), {}) != files}
+
+
+def _recorded(file: Path) -> dict[str, dict[str, str]]:
+    return json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
 
 
 def _page(env: BuildEnvironment, docname: str) -> str:
@@ -55,22 +56,17 @@ def _page(env: BuildEnvironment, docname: str) -> str:
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    if not _record_file(app):
-        return []
-    app.coup1917_changed_inputs = _changed(app, env, env.found_docs - added - changed)  # for _invalidate
-    return list(app.coup1917_changed_inputs)
+    file = _record_file(app)
+    return list(_changed(env, _recorded(file), env.found_docs - added - changed)) if file else []
 
 
 def _invalidate(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Removes a page's cached outputs when its inputs changed, so that myst-nb executes it again."""
     if not (file := _record_file(app)):
         return
-    recorded = json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
-    known = getattr(app, "coup1917_changed_inputs", {})
-    changed = {**_changed(app, env, set(docnames) - known.keys()), **known}
-    cache = None
-    for docname in sorted(changed.keys() & set(docnames)):
-        current, previous = changed[docname], recorded.get(_page(env, docname), {})
+    recorded, cache = _recorded(file), None
+    for docname, current in _changed(env, recorded, docnames).items():
+        previous = recorded.get(_page(env, docname), {})
         source = str(env.doc2path(docname))
         edited = sorted(Path(path).name for path in current.keys() | previous.keys()
                         if current.get(path) != previous.get(path))
