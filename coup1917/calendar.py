@@ -23,8 +23,7 @@ def _parts(iso: str, what: str = "a date") -> tuple[int, int, int]:
     match = _ISO.fullmatch(iso.strip())
     if not match:
         raise ValueError(f"{iso!r} is not {what} written yyyy-mm-dd")
-    year, month, day = (int(part) for part in match.groups())
-    return year, month, day
+    return int(match[1]), int(match[2]), int(match[3])
 
 
 def to_new_style(old_style: str) -> date:

@@ -60,13 +60,12 @@ class AuthorYearStyle(UnsrtStyle):
 
 
 def author_year_labels(bibfile: Path) -> dict[str, str]:
-    entries = list(parse_file(str(bibfile), bib_format="bibtex").entries.values())
-    ordered = AuthorYearSortingStyle().sort(entries)
-    return {entry.key: label for entry, label in zip(ordered, AuthorYearLabelStyle().format_labels(ordered))}
+    return {key: label for key, (label, _) in formatted_entries(bibfile, "text").items()}
 
 
-def formatted_entries(bibfile: Path, markup: str) -> dict[str, str]:
-    """Each work as the bibliography page formats it, in ``markup`` (pybtex's backend name), by key."""
+def formatted_entries(bibfile: Path, markup: str) -> dict[str, tuple[str, str]]:
+    """Each work's label and text as the bibliography page formats them, in ``markup`` (pybtex's backend name)."""
     bibliography = parse_file(str(bibfile), bib_format="bibtex")
     style = AuthorYearStyle(label_style=AuthorYearLabelStyle, sorting_style=AuthorYearSortingStyle)
-    return {entry.key: entry.text.render_as(markup) for entry in style.format_entries(bibliography.entries.values())}
+    return {entry.key: (entry.label, entry.text.render_as(markup))
+            for entry in style.format_entries(bibliography.entries.values())}

@@ -231,7 +231,7 @@ def _role(name: str, text: str, context: Context) -> str:
     raise ConversionError(f"role {{{name}}} has no plain-Markdown form in coup1917/build/downloads/portable.py")
 
 
-def references_markdown(works: dict[str, str], context: Context) -> str:
-    """``works``: each work of the bibliography in Markdown, by key (``citations.formatted_entries``)."""
-    lines = sorted(f"- **{context.labels[key]}.** {works[key]}" for key in context.cited)
+def references_markdown(works: dict[str, tuple[str, str]], context: Context) -> str:
+    """``works``: each work's label and Markdown, by key (``citations.formatted_entries``)."""
+    lines = sorted(f"- **{context.labels[key]}.** {works[key][1]}" for key in context.cited)
     return "## Works cited\n\n*Editorial: the works cited in this notebook's notes.*\n\n" + "\n".join(lines)

@@ -164,8 +164,8 @@ def write_downloads(book_dir: Path, html_dir: Path) -> list[Path]:
                 raise DownloadFailed(f"{where}: {error}") from None
             chapters.append(Chapter(sources[docname], notebook, inputs.table_files(read) - {data.DESCRIPTOR},
                                     distributions))
-    bib = book_dir / "references.bib"
-    labels, works = citations.author_year_labels(bib), citations.formatted_entries(bib, "markdown")
+    works = citations.formatted_entries(book_dir / "references.bib", "markdown")
+    labels = {key: label for key, (label, _) in works.items()}
     myst_extensions = frozenset(book.config(book_dir)["parse"]["myst_enable_extensions"])
     zips = [(chapter.source.stem, [chapter], f"{chapter.source.stem}.ipynb") for chapter in chapters]
     zips.append((book.runnable_book_name(book_dir), chapters, "the book's notebooks"))
