@@ -256,12 +256,11 @@ def publish_html(new_html: Path, out: Path, editions: list[Path]) -> None:
 
 def publish_file(new_file: Path, destination: Path, html: Path) -> None:
     """An edition to ``destination``, and into the published site, each replaced in one rename."""
-    for place in (destination, html / destination.name if html.is_dir() else None):
-        if place:
-            place.parent.mkdir(parents=True, exist_ok=True)
-            incoming = place.with_name(place.name + ".incoming")
-            shutil.copy2(new_file, incoming)
-            incoming.rename(place)
+    for place in [destination, *([html / destination.name] if html.is_dir() else [])]:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        incoming = place.with_name(place.name + ".incoming")
+        shutil.copy2(new_file, incoming)
+        incoming.rename(place)
 
 
 def build(book: Path, work: Path, out: Path, builder: str, options: list[str]) -> Path:
