@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.nodes import traverse_parent
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import is_component
 
@@ -177,9 +178,7 @@ def is_dropdown(node: nodes.Node) -> bool:
 
 def described_by(chart: nodes.Node) -> tuple[nodes.figure, nodes.caption, nodes.paragraph] | None:
     """The figure around a chart, its caption and its "*Text alternative.*" paragraph; None if one is missing."""
-    figure = chart.parent
-    while figure is not None and not isinstance(figure, nodes.figure):
-        figure = figure.parent
+    figure = next(traverse_parent(chart, nodes.figure), None)
     if figure is None:
         return None
     caption = figure.next_node(nodes.caption)
