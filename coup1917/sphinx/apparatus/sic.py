@@ -54,6 +54,10 @@ def visit_sic_html(self, node: sic_mark) -> None:
     self.body.append(self.starttag(node, "span", "", title=_note_text(node)))
 
 
+def depart_sic_html(self, node: sic_mark) -> None:
+    self.body.append("</span>")
+
+
 def visit_sic_typst(self, node: sic_mark) -> None:
     """The printed words, the author's, and a footnote with the reading and the reason, the editors'."""
     self.body.append(f"{escape(node['printed'])}#editorial[#footnote[{escape(_note_text(node))}]]")
@@ -103,7 +107,7 @@ def _row(*cells: nodes.Node | str) -> nodes.row:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(sic_mark, html=(visit_sic_html, lambda self, node: self.body.append("</span>")),
+    app.add_node(sic_mark, html=(visit_sic_html, depart_sic_html),
                  typst=(visit_sic_typst, None), text=(visit_sic_text, None))
     app.add_node(textual_notes_list)
     app.add_role("sic", sic_role)

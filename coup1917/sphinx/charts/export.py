@@ -18,6 +18,7 @@ BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome"]
 START_TIMEOUT = 60   # seconds for Chromium to start and load kaleido's page
 EXPORT_TIMEOUT = 60  # seconds for one chart
 INSTALL_HINT = "run `make system-deps` (it installs Debian's chromium)"
+DEFAULT_HEIGHT = 420  # pixels: plotly's own default layout height, for a figure that does not set one
 
 
 class ExportFailed(RuntimeError):
@@ -87,5 +88,5 @@ stop = _exporter.stop
 
 def chart_image(figure: dict, format: str, width: int, height: int | None = None, scale: float = 1) -> bytes:
     """The figure as a ``format`` file (pdf, png, svg), ``width`` pixels wide, at the height the figure gives."""
-    height = height or figure.get("layout", {}).get("height", 420)
+    height = height or figure.get("layout", {}).get("height", DEFAULT_HEIGHT)
     return _exporter.export(figure, format, width, height, scale)

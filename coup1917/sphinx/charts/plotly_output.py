@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.nodes import traverse_parent
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_design.shared import is_component
 
@@ -41,7 +42,6 @@ CHART_CSS = STATIC_DIR / "charts.css"
 CHART_LOADER = STATIC_DIR / "charts.js"
 CHART_IMAGE_CLASS = "chart-image"       # a chart exported as an image (EPUB)
 PDF_CHART_WIDTH = 700  # pixels of the exported chart; the PDF scales it to the text width
-DEFAULT_HEIGHT = 420   # plotly's own default layout height, reserved for a figure that does not set one
 # The reader's interactions: hover and zoom, but no logo and no mode bar button that calls a web service
 # (plotly.js 4 names it "sendChartToCloud", "Share chart...": it posts the chart to cloud.plotly.com).
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -177,9 +177,7 @@ def is_dropdown(node: nodes.Node) -> bool:
 
 def described_by(chart: nodes.Node) -> tuple[nodes.figure, nodes.caption, nodes.paragraph] | None:
     """The figure around a chart, its caption and its "*Text alternative.*" paragraph; None if one is missing."""
-    figure = chart.parent
-    while figure is not None and not isinstance(figure, nodes.figure):
-        figure = figure.parent
+    figure = next(traverse_parent(chart, nodes.figure), None)
     if figure is None:
         return None
     caption = figure.next_node(nodes.caption)
@@ -218,7 +216,7 @@ def visit_chart_html(self: HTML5Translator, node: plotly_chart) -> None:
         attributes["aria-label"] = node["label"]
         attributes["aria-describedby"] = node["describedby"]
     self.body.append(self.starttag(node, "div", CLASS=CHART_CLASS, **attributes))
-    height = figure.get("layout", {}).get("height", DEFAULT_HEIGHT)
+    height = figure.get("layout", {}).get("height", chart_export.DEFAULT_HEIGHT)  # reserved before it is drawn
     self.body.append(f'<div id="{chart_id(figure)}" class="{PLOT_CLASS}" style="height: {height}px"></div>\n')
     payload = {"data": figure.get("data", []), "layout": figure.get("layout", {}), "config": PLOTLY_CONFIG}
     self.body.append(f'<script type="application/json" class="{FIGURE_CLASS}">{_script_json(payload)}</script>\n')

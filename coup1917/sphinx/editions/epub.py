@@ -118,6 +118,10 @@ class edition_note(nodes.Element, nodes.General):
     """A margin note set as an EPUB footnote (``<aside epub:type="footnote">``)."""
 
 
+class edition_noteref(nodes.Inline, nodes.TextElement):
+    """The link to an :class:`edition_note`, at the start of the paragraph the note stands beside."""
+
+
 class OpenDropdowns(SphinxPostTransform):
     """A chart's data dropdown becomes a plain block: e-readers show ``<details>`` unevenly, and sphinx-design's
     summary (an inline SVG chevron) is not valid EPUB content."""
@@ -152,8 +156,7 @@ class ReaderFriendlyPages(SphinxPostTransform):
                 continue
             margin.parent.remove(margin)
             before = notes_after.get(id(paragraph), 0)
-            link = f'<a class="{EDITORIAL} noteref" epub:type="noteref" href="#{note_id}"><sup>{number}</sup></a>'
-            paragraph.insert(before, nodes.raw("", link, format="html"))
+            paragraph.insert(before, edition_noteref("", str(number), refid=note_id, classes=[EDITORIAL]))
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1 + before, note)
             notes_after[id(paragraph)] = before + 1
         for hidden_input in list(self.document.findall(HideCodeCellNode)):
@@ -221,6 +224,17 @@ def visit_note(self, node: edition_note) -> None:
     self.body.append(self.starttag(node, "aside", "", **footnote))
 
 
+def depart_note(self, node: edition_note) -> None:
+    self.body.append("</aside>\n")
+
+
+def visit_noteref(self, node: edition_noteref) -> None:
+    self.body.append(self.starttag(node, "a", "", href=f"#{node['refid']}", CLASS="noteref",
+                                   **{"epub:type": "noteref"}))
+    self.body.append(f"<sup>{node.astext()}</sup></a>")
+    raise nodes.SkipNode
+
+
 #: The stylesheets an EPUB page keeps: the epub theme's, Pygments' and the edition's. The others style the HTML
 #: book's interactive parts (buttons, Thebe, togglers), which the EPUB has not.
 EPUB_STYLESHEETS = ("epub.css", "pygments.css", STYLESHEET)
@@ -237,7 +251,8 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(EditionEpubBuilder, override=True)
     app.connect("config-inited", configure_epub)
     app.connect("builder-inited", prepare_epub, priority=400)  # before Sphinx checks the EPUB's settings
-    app.add_node(edition_note, html=(visit_note, lambda self, node: self.body.append("</aside>\n")))
+    app.add_node(edition_note, html=(visit_note, depart_note))
+    app.add_node(edition_noteref, html=(visit_noteref, None))
     app.add_post_transform(OpenDropdowns)
     app.add_post_transform(ReaderFriendlyPages)
     app.add_post_transform(DataFramesAsTables)

@@ -10,16 +10,13 @@ import shutil
 from pathlib import Path
 
 import typst
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from coup1917 import ROOT
 from coup1917.book import edition_name
 from coup1917.sphinx.apparatus.paragraphs import CITE_TARGET
-from coup1917.sphinx.charts.plotly_output import is_dropdown
 from coup1917.sphinx.editions import add_output_priorities
 from coup1917.sphinx.editions.metadata import Edition, edition_of
 from coup1917.sphinx.editions.typst_writer import TypstTranslator, string
@@ -123,22 +120,7 @@ def prefer_outputs(app: Sphinx, config: Config) -> None:
                           ((mime, rank) for rank, mime in enumerate(MIME_PRIORITY, start=10)))
 
 
-class DropdownsOpen(SphinxPostTransform):
-    """A chart's data dropdown (an affordance of the HTML page) is set open in the PDF, under its title."""
-
-    default_priority = 150  # before sphinx-design turns dropdowns into its HTML form (199)
-    builders = ("typst",)
-
-    def run(self, **kwargs) -> None:
-        for dropdown in self.document.findall(is_dropdown):
-            title = dropdown.next_node(nodes.rubric)
-            if title is not None:
-                dropdown["title"] = title.astext()
-                title.parent.remove(title)
-
-
 def setup(app: Sphinx) -> dict:
     app.add_builder(TypstPdfBuilder)
     app.connect("config-inited", prefer_outputs)
-    app.add_post_transform(DropdownsOpen)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

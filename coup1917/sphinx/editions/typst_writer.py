@@ -13,7 +13,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from coup1917.sphinx.charts.plotly_output import chart_alt_text, is_dropdown
-from coup1917.sphinx.editions.whole_book import WholeBookTranslator, is_authorial, pages
+from coup1917.sphinx.editions.whole_book import WholeBookTranslator, is_authorial, pages, within_page
 from coup1917.sphinx.margins.placement import block_of, is_margin
 
 logger = logging.getLogger(__name__)
@@ -156,10 +156,7 @@ class TypstTranslator(WholeBookTranslator):
 
     def visit_title(self, node: nodes.title) -> None:
         if isinstance(node.parent, nodes.section):
-            level, parent = 0, node.parent
-            while parent is not None and not isinstance(parent, (addnodes.start_of_file, nodes.document)):
-                level += isinstance(parent, nodes.section)
-                parent = parent.parent
+            level = sum(isinstance(parent, nodes.section) for parent in within_page(node.parent))
             self.body.append(f"\n#heading(level: {min(level, 3)}, outlined: {str(level <= 2).lower()})[")
         elif isinstance(node.parent, (nodes.table, nodes.sidebar, nodes.topic, nodes.Admonition)):
             raise nodes.SkipNode  # written by the table or box itself
@@ -169,9 +166,12 @@ class TypstTranslator(WholeBookTranslator):
     def visit_container(self, node: nodes.container) -> None:
         if "cell_input" in node["classes"]:
             raise nodes.SkipNode  # a cell's code: the HTML book hides it, the notebooks hold it
-        if is_dropdown(node):  # a chart's data: open, under its title
-            title = node.get("title") or "Details"
-            self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{escape(title)}]]\n")
+        if is_dropdown(node):  # a chart's data (an affordance of the HTML page): open, under its title
+            title = node.next_node(nodes.rubric)
+            heading = escape(title.astext() if title is not None else "") or "Details"
+            self.body.append(f"\n#block(above: 0.8em, sticky: true)[#strong[{heading}]]\n")
+            self.body.append(self.written(child for child in node.children if child is not title) + "\n")
+            raise nodes.SkipNode
 
     def visit_literal_block(self, node: nodes.literal_block) -> None:
         self.body.append(f"\n#raw(block: true, {string(node.astext())})\n\n")

@@ -5,13 +5,14 @@ and leaves out what neither edition writes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import takewhile
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.util.console import darkgreen
 from sphinx.util.docutils import SphinxTranslator
-from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util.nodes import inline_all_toctrees, traverse_parent
 
 from coup1917.sphinx.apparatus.editorial import EDITORIAL, is_text_page
 
@@ -51,15 +52,14 @@ def pages(document: nodes.document, root: str) -> Iterator[tuple[str, nodes.Elem
     return walk(document)
 
 
-def is_authorial(node: nodes.Node, text_page: bool) -> bool:
+def within_page(node: nodes.Element) -> Iterator[nodes.Element]:
+    """The node and its ancestors up to its page's ``start_of_file`` (or the document)."""
+    return takewhile(lambda node: not isinstance(node, (nodes.document, addnodes.start_of_file)), traverse_parent(node))
+
+
+def is_authorial(node: nodes.Element, text_page: bool) -> bool:
     """The author's words: on a text page, outside anything marked editorial."""
-    if not text_page:
-        return False
-    while node is not None and not isinstance(node, (nodes.document, addnodes.start_of_file)):
-        if isinstance(node, nodes.Element) and EDITORIAL in node.get("classes", []):
-            return False
-        node = node.parent
-    return True
+    return text_page and not any(EDITORIAL in node["classes"] for node in within_page(node))
 
 
 class WholeBookTranslator(SphinxTranslator):
