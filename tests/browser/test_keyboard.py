@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from coup1917.sphinx.apparatus.paragraphs import PARAGRAPH_LINK
+from tests.support import HTML_DIR
+
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 SLIPS_AND_NOTES = "chapters/03-the-coup.html"  # slips, glossary terms, citations and margin notes
@@ -108,3 +111,11 @@ def test_a_notes_marker_on_a_phone_opens_and_closes_from_the_keyboard(browser, b
         tab.keyboard.press("Escape")
         assert not note.is_visible() and marker.evaluate("marker => marker === document.activeElement")
     context.close()
+
+
+def test_a_paragraph_numbers_own_link_has_no_preview_to_tab_into(desktop):
+    """A ¶ link leads to the paragraph the reader is in: a preview would copy it, links and all, under the focus."""
+    written = (HTML_DIR / SLIPS_AND_NOTES).read_text(encoding="utf-8").count(f'class="{PARAGRAPH_LINK}"')
+    counts = desktop.evaluate("cls => [...document.querySelectorAll(`.bd-article a.${cls}`)].map(a => !!a._tippy)",
+                              PARAGRAPH_LINK)
+    assert written > 0 and counts == [False] * written

@@ -76,12 +76,15 @@ def rewrite_when_numbers_move(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(current) if previous is not None and previous != current else []
 
 
+#: The ¶ number's link to its own paragraph: a permalink, which no preview shows (previews.py).
+PARAGRAPH_LINK = "paragraph-link"
+
 def visit_paragraph_number_html(self, node: paragraph_number) -> None:
     number = node["number"]
     cite_uri = self.builder.get_relative_uri(self.builder.current_docname, CITE_TARGET[0]) + "#" + CITE_TARGET[1]
     hint = (f"Cite this paragraph: the essay's author and title, ¶{number}, in {self.config.html_title} "
             "(How to cite gives the form)")
-    self.body.append(self.starttag(node, "span", "") + f'<a class="paragraph-link" href="#{ANCHOR.format(number)}" '
+    self.body.append(self.starttag(node, "span", "") + f'<a class="{PARAGRAPH_LINK}" href="#{ANCHOR.format(number)}" '
                      f'title="Paragraph {number}: a link to this paragraph">¶{number}</a> <a class="paragraph-cite" '
                      f'href="{cite_uri}" title="{self.attval(hint)}">cite</a></span> ')
     raise nodes.SkipNode

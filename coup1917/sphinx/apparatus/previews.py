@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from coup1917 import ROOT
+from coup1917.sphinx.apparatus.paragraphs import PARAGRAPH_LINK
 
 SPHINX_TIPPY_VERSION = "0.4.3"
 #: The browser files, from node_modules (package.json pins them), as the book serves them from _static.
@@ -35,6 +36,9 @@ def _configure(app: Sphinx, config) -> None:
     # sphinx-tippy's default elements, and the bibliography's entries
     config.tippy_tip_selector = "figure, table, img, p, aside, div.admonition, div.literal-block-wrapper, div.citation"
     config.tippy_props = {"placement": "auto-start", "maxWidth": 360, "interactive": True}
+    # A ¶ number's link, like a heading's, leads to where the reader is: its preview would be the paragraph itself,
+    # and a keyboard user tabbing past it would land in the copy's links.
+    config.tippy_skip_anchor_classes = (*config.tippy_skip_anchor_classes, PARAGRAPH_LINK)
 
 
 def _stable_script_names(app: Sphinx, env) -> None:
