@@ -146,7 +146,7 @@ def reported_problems(records: dict | None, book: Path) -> list[str]:
                      for warning in records["warnings"] if warning["file"] not in failed_pages]
         if exception := records["exception"]:
             if exception["message"].startswith(f"{book.resolve()}/"):  # the edition's errors name their file
-                problems.append(_located(None, None, exception["message"]))
+                problems.append(_one_line(exception["message"]))
             else:
                 problems.append(_located(exception["file"], exception["line"],
                                          f"{exception['name']}: {exception['message']}"))
@@ -154,8 +154,15 @@ def reported_problems(records: dict | None, book: Path) -> list[str]:
 
 
 def _located(file: str | None, line: int | None, message: str) -> str:
-    where = f"{file}{f':{line}' if line else ''}: " if file else ""
-    return where + " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return f"{_place(file, line)}: {_one_line(message)}" if file else _one_line(message)
+
+
+def _place(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line else file
+
+
+def _one_line(message: str) -> str:
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 def _relative(text: str, book: Path) -> str:
@@ -172,7 +179,7 @@ def _cell_problem(cell: dict) -> tuple[str, str]:
         text = ""
     start = text.find(cell["source"]) if cell["source"] else -1
     line = text.count("\n", 0, start) + (cell["line_in_cell"] or 1) if start >= 0 else None
-    return f"{cell['file']}{f':{line}' if line else ''}", _located(None, None, f"{cell['name']}: {cell['value']}")
+    return _place(cell["file"], line), _one_line(f"{cell['name']}: {cell['value']}")
 
 
 def run_jupyter_book(book: Path, work: Path, target: Target, options: list[str]) -> Path:

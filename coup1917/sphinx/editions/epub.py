@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import os
 import time
-from contextlib import suppress
 from pathlib import Path
 from xml.dom import minidom
 
@@ -205,9 +204,11 @@ def dataframe_table(html_text: str) -> nodes.table:
 
 
 def _is_number(text: str) -> bool:
-    with suppress(ValueError):
-        return float(text.replace(",", "")) is not None
-    return False
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def drop_scripts(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -210,9 +210,7 @@ def add_meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # "</" cannot end the script early: JSON may write it as "<\/"
         record = json.dumps(edition.json_ld(page), ensure_ascii=False, indent=1).replace("</", "<\\/")
         tags += f'<script type="application/ld+json">\n{record}\n</script>\n'
-    # Sphinx's layout writes a viewport tag, and Sphinx passes on docutils' own too: its writer drops the first two
-    # of docutils' tags by position, from before docutils added one (sphinx-doc/sphinx#11699, in Sphinx 7.4).
-    context["metatags"] = context.get("metatags", "").replace(DOCUTILS_VIEWPORT, "") + tags
+    context["metatags"] = context.get("metatags", "") + tags
 
 
 def rewrite_when_the_date_changes(app: Sphinx, env) -> list[str]:
@@ -223,8 +221,25 @@ def rewrite_when_the_date_changes(app: Sphinx, env) -> list[str]:
     return sorted(env.found_docs) if previous not in (None, date) else []
 
 
+def one_viewport_tag(app: Sphinx) -> None:
+    """Sphinx's layout writes a viewport tag, and Sphinx passes on docutils' own too: its writer drops the first two
+    of docutils' tags by position, from before docutils added one (sphinx-doc/sphinx#11699, in Sphinx 7.4). The
+    translator the theme set is kept, without docutils' viewport."""
+    if app.builder.format != "html":
+        return
+    base = app.registry.get_translator_class(app.builder) or app.builder.default_translator_class
+
+    class Translator(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.meta = [tag for tag in self.meta if tag != DOCUTILS_VIEWPORT]
+
+    app.set_translator(app.builder.name, Translator, override=True)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("edition_metadata", {}, "html", types=[dict])
     app.connect("html-page-context", add_meta_tags)
     app.connect("env-updated", rewrite_when_the_date_changes)
+    app.connect("builder-inited", one_viewport_tag, priority=900)  # after pydata-sphinx-theme sets its translator
     return {"parallel_read_safe": True, "parallel_write_safe": True}

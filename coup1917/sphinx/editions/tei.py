@@ -23,7 +23,8 @@ from coup1917.sphinx.editions.metadata import edition_of
 from coup1917.sphinx.editions.whole_book import WholeBookBuilder, WholeBookTranslator
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+XML_ID = XML_NS + "id"
 E = ElementMaker(namespace=TEI_NS, nsmap={None: TEI_NS})
 BIB_ID = "bib-{}"
 #: Blocks of the author's words that are not paragraphs: written as ``ab`` lines.
@@ -128,7 +129,7 @@ class TeiTranslator(WholeBookTranslator):
 
     def tei(self) -> etree._ElementTree:
         edition = edition_of(self.builder.app)
-        root = E.TEI({"{http://www.w3.org/XML/1998/namespace}lang": edition.language}, header(edition))
+        root = E.TEI({XML_NS + "lang": edition.language}, header(edition))
         entries = register_of(self.builder.app).values()
         if entries:
             root.append(E.standOff(*(E(tag, *map(register_entry, listed)) for kind, tag in LISTS.items()

@@ -60,12 +60,12 @@ class TypstTranslator(WholeBookTranslator):
         self.referenced = {label(*target) for target in builder.extra_targets}
         self.notes: dict[int, list[nodes.sidebar]] = {}  # by id() of a block, the margin notes beside it
         for note in document.findall(is_margin):
-            if block_of(note) is not None:
-                self.notes.setdefault(id(block_of(note)), []).append(note)
+            if (block := block_of(note)) is not None:
+                self.notes.setdefault(id(block), []).append(note)
         for docname, node in pages(document, builder.config.root_doc):
             self.targets.update([label(docname)] + [label(docname, node_id) for node_id in node.get("ids", [])])
-            if isinstance(node, nodes.reference) and self._target_of(node, docname):
-                self.referenced.add(self._target_of(node, docname))
+            if isinstance(node, nodes.reference) and (target := self._target_of(node, docname)):
+                self.referenced.add(target)
 
     def astext(self) -> str:
         return "".join(self.body)
