@@ -10,8 +10,7 @@ from sphinx.application import Sphinx
 
 from coup1917.calendar import MONTHS, as_written, calendar_of, dual_date, new_style_of, to_new_style
 from coup1917.sphinx.apparatus import mark_matches
-from coup1917.sphinx.apparatus.editorial import is_text_page
-from coup1917.sphinx.apparatus.paragraphs import _is_essay_paragraph
+from coup1917.sphinx.apparatus.paragraphs import paragraph_number
 
 #: The class of an editors' date (the roles below), and of a date in the essay's words.
 EDITION_DATE, ESSAY_DATE = "edition-date", "essay-date"
@@ -41,10 +40,10 @@ def _essay_date(match: re.Match) -> nodes.inline:
 
 
 def mark_essay_dates(app: Sphinx, doctree: nodes.document) -> None:
-    if is_text_page(app.env.metadata[app.env.docname]):
-        for text in list(doctree.findall(nodes.Text)):
-            if isinstance(text.parent, nodes.paragraph) and _is_essay_paragraph(text.parent):
-                mark_matches(text, _ESSAY_DATE_WORDS, _essay_date)
+    """In the essay's paragraphs: those the paragraph numbers have found (a number starts each)."""
+    for marker in list(doctree.findall(paragraph_number)):
+        for text in [child for child in marker.parent.children if isinstance(child, nodes.Text)]:
+            mark_matches(text, _ESSAY_DATE_WORDS, _essay_date)
 
 
 def setup(app: Sphinx) -> dict:

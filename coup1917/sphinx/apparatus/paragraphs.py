@@ -14,6 +14,8 @@ from coup1917.sphinx.editions.typst_writer import label
 
 ANCHOR = "para-{}"
 CITE_TARGET = ("chapters/how-to-cite", "cite-a-paragraph")
+#: The ¶ number's link to its own paragraph: a permalink, which no preview shows (previews.py).
+PARAGRAPH_LINK = "paragraph-link"
 #: Blocks of the author's words that are not paragraphs of the essay: its title lines and the closing navigation.
 NOT_PARAGRAPHS = {"original-title", "original-navigation"}
 _COUNTS = "edition_paragraph_counts"
@@ -75,9 +77,6 @@ def rewrite_when_numbers_move(app: Sphinx, env: BuildEnvironment) -> list[str]:
     setattr(env, _WRITTEN, current)
     return sorted(current) if previous is not None and previous != current else []
 
-
-#: The ¶ number's link to its own paragraph: a permalink, which no preview shows (previews.py).
-PARAGRAPH_LINK = "paragraph-link"
 
 def visit_paragraph_number_html(self, node: paragraph_number) -> None:
     number = node["number"]

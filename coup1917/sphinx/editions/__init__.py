@@ -1,4 +1,4 @@
-"""The editions other than the HTML book (PDF, EPUB), the metadata record every format reads, and the downloads."""
+"""The editions other than the HTML book (PDF, EPUB, TEI), the metadata record every format reads, and the downloads."""
 
 
 def add_output_priorities(config, builder: str, priorities) -> None:
